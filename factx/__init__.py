@@ -1,0 +1,40 @@
+"""factx: structured, verifiable facts from news articles."""
+
+from ._api import Extractor, aextract, extract
+from .exceptions import (
+    BackendError,
+    BudgetExceededError,
+    ConfigError,
+    ExtractionError,
+    FactxError,
+    InputError,
+    MissingExtraError,
+    MissingKeyError,
+    UnknownBackendError,
+)
+from .models import Agreement, ArticleFacts, Quote, Span, Statement, Usage, Visit
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Agreement",
+    "ArticleFacts",
+    "BackendError",
+    "BudgetExceededError",
+    "ConfigError",
+    "ExtractionError",
+    "Extractor",
+    "FactxError",
+    "InputError",
+    "MissingExtraError",
+    "MissingKeyError",
+    "Quote",
+    "Span",
+    "Statement",
+    "UnknownBackendError",
+    "Usage",
+    "Visit",
+    "__version__",
+    "aextract",
+    "extract",
+]

@@ -1,0 +1,152 @@
+"""Who acts in an article: people, organisations and states, with the forms they go by.
+
+The model names the actors; code finds every form of each name in the text (fullest form,
+surname, acronym in parentheses, country names) so later steps can tell who a sentence mentions
+without asking the model again.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ._article import Article
+from ._ground import fold
+from ._normalize import country_code, find_places
+
+# Honorifics and office words that precede names; not part of a person's name.
+_TITLES = {
+    t.casefold()
+    for t in (
+        "Presiden President Wakil Vice Perdana Menteri Prime Minister Menlu Bapak Ibu Pak Bu "
+        "Mr Mrs Ms Dr Sir Jenderal General Gen Kolonel Letnan Laksamana Admiral Sekretaris "
+        "Secretary Raja King Ratu Queen Pangeran Prince Syekh Sheikh Kanselir Chancellor "
+        "Duta Besar Dubes Ambassador Juru Bicara Jubir Spokesman Spokesperson Direktur Director "
+        "Ketua Chairman Chair Gubernur Governor Senator Mantan Former Luar Negeri Foreign "
+        "Pertahanan Defence Defense Dalam Home Kepala Head Panglima Chief Komandan Commander "
+        "Utusan Envoy Khusus Special Deputy Senior Pemimpin Leader Tertinggi Supreme Kremlin "
+        "Mullah Pejabat Official Hakim Judge Jaksa Agung Attorney Yang Mulia His Her Excellency"
+    ).split()
+}
+_CAP_WORD = r"[A-Z\u00C0-\u024F][\w'’\-]*"
+
+
+@dataclass
+class Actor:
+    name: str
+    kind: str  # person | organisation | country
+    country: str | None = None
+    forms: set[str] = field(default_factory=set)  # surface forms that mention this actor
+
+
+def _strip_titles(name: str) -> str:
+    words = name.split()
+    while len(words) > 1 and (
+        words[0].casefold().strip(".,") in _TITLES or country_code(words[0]) is not None
+    ):
+        words.pop(0)
+    return " ".join(words)
+
+
+def _fullest(article: Article, name: str) -> str:
+    """Extend ``name`` leftwards with capitalised words before it in the text, minus titles."""
+    best = name
+    pattern = re.compile(rf"(?:{_CAP_WORD}\s+){{0,3}}{re.escape(name)}\b")
+    for m in pattern.finditer(article.text):
+        if not article.in_body(m.start(), m.end()):
+            continue
+        cand = _strip_titles(m.group(0))
+        if len(cand.split()) > len(best.split()) and len(cand.split()) <= 4:
+            best = cand
+    return best
+
+
+def build_actors(article: Article, entities: list[tuple[str, str]]) -> list[Actor]:
+    """Merge the model's ``(name, kind)`` list with what code finds in the text."""
+    body = " ".join(s.text for s in article.sentences)
+    folded_body = fold(body).text
+    actors: list[Actor] = []
+    by_country: dict[str, Actor] = {}
+    # States first, from the text itself (language tables), then the model's list.
+    for p in find_places(body):
+        if p.city is None:
+            a = by_country.get(p.country)
+            if a is None:
+                a = by_country[p.country] = Actor(p.text, "country", p.country)
+                actors.append(a)
+            a.forms.add(p.text)
+    people: list[Actor] = []
+    for raw_name, kind in entities:
+        name = " ".join(raw_name.split()).strip(" .,;:\"'“”")
+        if len(name) < 2 or fold(name).text not in folded_body:
+            continue  # not in the article body: not an actor of this article
+        iso = country_code(name)
+        if kind == "country" or (iso is not None and " " not in name):
+            if iso is None:
+                continue
+            a = by_country.get(iso)
+            if a is None:
+                a = by_country[iso] = Actor(name, "country", iso)
+                actors.append(a)
+            a.forms.add(name)
+            continue
+        if kind == "person":
+            name = _fullest(article, _strip_titles(name))
+            tokens = set(name.split())
+            merged = False
+            for other in people:
+                ot = set(other.name.split())
+                if tokens <= ot or ot <= tokens:
+                    if len(tokens) > len(ot):
+                        other.name = name
+                    other.forms.add(name)
+                    merged = True
+                    break
+            if not merged:
+                a = Actor(name, "person", forms={name})
+                people.append(a)
+                actors.append(a)
+        else:
+            if any(a.kind == "organisation" and fold(a.name).text == fold(name).text for a in actors):
+                continue
+            a = Actor(name, "organisation", forms={name})
+            # "Kementerian Luar Negeri (FO)": the acronym in parentheses is a form too.
+            m = re.search(re.escape(name) + r"\s*\(([A-Z][A-Za-z]{1,7})\)", article.text)
+            if m:
+                a.forms.add(m.group(1))
+            actors.append(a)
+    # A person's distinctive words (surname, given name) are forms of them; words shared by
+    # two people (e.g. a family name) are not.
+    counts: dict[str, int] = {}
+    for p in people:
+        for w in set(p.name.split()):
+            counts[w] = counts.get(w, 0) + 1
+    for p in people:
+        for w in p.name.split():
+            if counts[w] == 1 and len(w) >= 2 and w[0].isupper() and w.casefold() not in _TITLES:
+                p.forms.add(w)
+    return actors
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    actor: Actor
+
+
+def mentions(text: str, offset: int, actors: list[Actor]) -> list[Mention]:
+    """Actors mentioned in ``text`` (which starts at article offset ``offset``), in order."""
+    found: list[Mention] = []
+    for a in actors:
+        for form in a.forms:
+            flags = re.IGNORECASE if a.kind == "organisation" and len(form) > 5 else 0
+            for m in re.finditer(rf"(?<!\w){re.escape(form)}(?!\w)", text, flags):
+                found.append(Mention(offset + m.start(), offset + m.end(), a))
+    found.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    out: list[Mention] = []
+    for m in found:
+        if out and m.start < out[-1].end:
+            continue
+        out.append(m)
+    return out

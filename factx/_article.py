@@ -1,0 +1,282 @@
+"""Article: the text once, with paragraphs, sentences, quotations and boilerplate by offsets.
+
+Everything later refers to the article by character offsets into ``Article.text``.
+Boilerplate detection is language-neutral: the body is the largest run of prose paragraphs
+(long, punctuated); isolated prose between short lines (teasers in "related articles" lists),
+captions and page furniture are not body, and no fact may rest on them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from .exceptions import InputError
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+# Caption and furniture markers seen across languages ("Foto: AFP", "Photo: Reuters").
+_CAPTION = re.compile(
+    r"\b(foto|photo|image|gambar|ilustrasi|bild|credit|kredit|sumber foto)\s*:", re.IGNORECASE
+)
+_FURNITURE = re.compile(
+    r"^\s*(\[[^\]]*\]|baca juga|read also|read more|related|lihat juga|simak juga|advertisement"
+    r"|iklan|komentar|comments?|share|bagikan|tags?)\b",
+    re.IGNORECASE,
+)
+_END_PUNCT = tuple('.!?"”’)»:;…')
+_ABBREV = re.compile(
+    r"(?:\b[A-Z]|\bSt|\bDr|\bMr|\bMrs|\bMs|\bJr|\bSr|\bGen|\bNo|\bJl|\bProf|\bHon|\bRev|\bvs"
+    r"|\bU\.S|\be\.g|\bi\.e|\bdll|\bdsb|\bsbb)\.$"
+)
+_OPEN_TO_CLOSE = {"“": "”", "„": "“", "«": "»", '"': '"', "‘": "’", "‹": "›", "「": "」"}
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph (one line of the input) and whether it is article body."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+    kind: str  # "body" | "caption" | "boilerplate"
+
+
+@dataclass(frozen=True)
+class Sentence:
+    index: int
+    start: int
+    end: int
+    text: str
+    block: int
+
+
+@dataclass(frozen=True)
+class Quotation:
+    """A quotation-mark span in the body: ``start:end`` is the inner text, marks excluded."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+    sentence: int
+
+    @property
+    def words(self) -> int:
+        return len(_WORD.findall(self.text))
+
+
+@dataclass
+class Article:
+    """An article's text with its structure located by offsets."""
+
+    text: str
+    published: date | None = None
+    source: str | None = None
+    blocks: list[Block] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    quotations: list[Quotation] = field(default_factory=list)
+
+    @classmethod
+    def parse(
+        cls, text: str, *, published: date | str | None = None, source: str | None = None
+    ) -> Article:
+        """Segment ``text``.
+
+        Raises:
+            InputError: the text is empty, blank or looks binary.
+        """
+        if not isinstance(text, str):
+            raise InputError(f"article text must be str, not {type(text).__name__}")
+        if not text.strip():
+            raise InputError("article is empty")
+        if "\x00" in text or _control_ratio(text) > 0.05:
+            raise InputError("article looks binary (control characters)")
+        from ._normalize import parse_date_iso, publication_date
+
+        pub: date | None
+        if isinstance(published, str):
+            pub = parse_date_iso(published)
+            if pub is None:
+                raise InputError(f"published {published!r} is not an ISO date (YYYY-MM-DD)")
+        else:
+            pub = published
+        art = cls(text=text, source=source)
+        art.blocks = _blocks(text)
+        art.sentences = _sentences(text, art.blocks)
+        art.quotations = _quotations(text, art.sentences)
+        first_body = next((b.start for b in art.blocks if b.kind == "body"), 0)
+        header = text[: max(first_body, 300)][:2000]
+        art.published = pub or publication_date(header)
+        return art
+
+    @property
+    def body_sentences(self) -> list[Sentence]:
+        return self.sentences
+
+    def sentence_at(self, offset: int) -> Sentence | None:
+        for s in self.sentences:
+            if s.start <= offset < s.end:
+                return s
+        return None
+
+    def in_body(self, start: int, end: int) -> bool:
+        """True when ``start:end`` lies inside one body paragraph."""
+        return any(b.kind == "body" and b.start <= start and end <= b.end for b in self.blocks)
+
+    def numbered(self) -> str:
+        """Body sentences as ``[n] text`` lines: what models see and point at."""
+        return "\n".join(f"[{s.index}] {s.text}" for s in self.sentences)
+
+
+def _control_ratio(text: str) -> float:
+    sample = text[:20000]
+    bad = sum(1 for c in sample if ord(c) < 32 and c not in "\n\r\t\f")
+    return bad / max(1, len(sample))
+
+
+def _is_prose(line: str) -> bool:
+    words = len(_WORD.findall(line))
+    return words >= 25 or (words >= 8 and line.rstrip().endswith(_END_PUNCT))
+
+
+def _blocks(text: str) -> list[Block]:
+    spans: list[tuple[int, int]] = []
+    for m in re.finditer(r"[^\n]+", text):
+        s, e = m.start(), m.end()
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            spans.append((s, e))
+    lines = [text[s:e] for s, e in spans]
+    caption = [bool(_CAPTION.search(t)) for t in lines]
+    furniture = [bool(_FURNITURE.match(t)) for t in lines]
+    prose = [_is_prose(t) and not caption[i] and not furniture[i] for i, t in enumerate(lines)]
+    # Clusters of prose lines where consecutive prose lines are at most one line apart.
+    clusters: list[list[int]] = []
+    for i, ok in enumerate(prose):
+        if not ok:
+            continue
+        if clusters and i - clusters[-1][-1] <= 2:
+            clusters[-1].append(i)
+        else:
+            clusters.append([i])
+
+    def weight(c: list[int]) -> int:
+        return sum(len(lines[i]) for i in c)
+
+    body: set[int] = set()
+    if clusters:
+        best = max(weight(c) for c in clusters)
+        for c in clusters:
+            if weight(c) == best or (len(c) >= 2 and weight(c) >= 0.25 * best):
+                # The whole run between the first and last prose line is body, short lines
+                # included (a one-line quote, a short paragraph), except captions/furniture.
+                body.update(range(c[0], c[-1] + 1))
+    blocks = []
+    for i, (s, e) in enumerate(spans):
+        if caption[i]:
+            kind = "caption"
+        elif i in body and not furniture[i] and len(_WORD.findall(lines[i])) >= 2:
+            kind = "body"
+        else:
+            kind = "boilerplate"
+        blocks.append(Block(index=i, start=s, end=e, text=lines[i], kind=kind))
+    return blocks
+
+
+def _sentences(text: str, blocks: list[Block]) -> list[Sentence]:
+    out: list[Sentence] = []
+    for b in blocks:
+        if b.kind != "body":
+            continue
+        for s, e in _split(text, b.start, b.end):
+            out.append(Sentence(index=len(out) + 1, start=s, end=e, text=text[s:e], block=b.index))
+    return out
+
+
+def _split(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence boundaries inside ``start:end``, never inside a quotation."""
+    cuts = []
+    depth_close: str | None = None
+    i = start
+    while i < end:
+        c = text[i]
+        if depth_close is not None:
+            if c == depth_close:
+                depth_close = None
+        elif c in "“„«\"" and (i == start or not text[i - 1].isalnum()):
+            depth_close = _OPEN_TO_CLOSE[c]
+        elif c in ".!?" and depth_close is None:
+            j = i + 1
+            while j < end and text[j] in ".!?”\"’)":
+                j += 1
+            if j < end and text[j] == " ":
+                k = j
+                while k < end and text[k] == " ":
+                    k += 1
+                nxt = text[k] if k < end else ""
+                if (nxt.isupper() or nxt.isdigit() or nxt in "“\"‘(") and not _ABBREV.search(
+                    text[max(start, i - 6) : i + 1]
+                ):
+                    cuts.append((j, k))
+                    i = k
+                    continue
+        i += 1
+    spans, s = [], start
+    for j, k in cuts:
+        spans.append((s, j))
+        s = k
+    spans.append((s, end))
+    return [(a, b) for a, b in spans if b > a]
+
+
+def _quotations(text: str, sentences: list[Sentence]) -> list[Quotation]:
+    """Top-level quotation-mark spans inside body sentences' paragraphs."""
+    out: list[Quotation] = []
+    # Scan paragraph by paragraph: quotes never cross a line break in these pages.
+    seen_blocks: dict[int, tuple[int, int]] = {}
+    for s in sentences:
+        a, b = seen_blocks.get(s.block, (s.start, s.end))
+        seen_blocks[s.block] = (min(a, s.start), max(b, s.end))
+    for a, b in seen_blocks.values():
+        i = a
+        while i < b:
+            c = text[i]
+            close = _OPEN_TO_CLOSE.get(c)
+            opening = close is not None and (i == a or not text[i - 1].isalnum())
+            if opening and close is not None:
+                j = text.find(close, i + 1, b)
+                if c == '"' and j < 0:
+                    break
+                if j > i + 1:
+                    s0, e0 = i + 1, j
+                    while s0 < e0 and text[s0].isspace():
+                        s0 += 1
+                    while e0 > s0 and text[e0 - 1].isspace():
+                        e0 -= 1
+                    sent = _sentence_of(sentences, s0)
+                    if e0 > s0 and sent is not None:
+                        out.append(
+                            Quotation(
+                                index=len(out) + 1,
+                                start=s0,
+                                end=e0,
+                                text=text[s0:e0],
+                                sentence=sent,
+                            )
+                        )
+                    i = j + 1
+                    continue
+            i += 1
+    return out
+
+
+def _sentence_of(sentences: list[Sentence], offset: int) -> int | None:
+    for s in sentences:
+        if s.start <= offset < s.end:
+            return s.index
+    return None

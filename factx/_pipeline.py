@@ -1,0 +1,554 @@
+"""What to ask the model, and how answers become grounded facts.
+
+Two strategies behind one function:
+
+- ``staged`` (small models): code finds the structure (body sentences, quotation spans, names,
+  places, dates); the model answers small questions whose answers are enums built from the
+  article (who said this quote? is this sentence a visit, and whose?). Evidence is always a
+  whole sentence located by code, so it is grounded by construction.
+- ``single`` (strong models): one call returns all four kinds, citing sentence numbers; quotes
+  must be verbatim; failures are re-asked with the precise reason.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, create_model
+
+from . import _prompts
+from ._actors import Actor, Mention, build_actors, mentions
+from ._article import Article, Quotation, Sentence
+from ._ground import Grounder, span_of
+from ._normalize import city_name, country_code, find_dates, find_places
+from ._session import Session
+from .exceptions import ExtractionError
+from .models import Agreement, Destination, Party, Person, Quote, Span, Statement, Visit
+
+# Candidate sentences for the staged questions. Verbs of speech, travel and agreement in the
+# languages factx is tested on; the model then confirms each candidate and fills its fields.
+_SPEECH = re.compile(
+    r"\b(mengatakan|kata(nya)?|ujar(nya)?|menyatakan|menegaskan|menekankan|mengungkapkan|"
+    r"memperingatkan|melaporkan|menurut|menambahkan|menjelaskan|menyampaikan|mengumumkan|"
+    r"menggambarkan|mengulang|menunjukkan|memuji|berharap|meminta|mendesak|menyebut|"
+    r"menuturkan|tutur(nya)?|imbuh(nya)?|papar(nya)?|memberi selamat|mengucapkan|menolak|"
+    r"mengancam|berbicara|said|says|say|told|tells|stated|states|announced|announces|added|"
+    r"stressed|warned|according to|noted|reported|emphasi[sz]ed|urged|described|expressed|"
+    r"reiterated|insisted|claimed|denied|praised|congratulated|thanked|called for)\b",
+    re.IGNORECASE,
+)
+_TRAVEL = re.compile(
+    r"\b(kunjungan|mengunjungi|berkunjung|kunjungi|lawatan|melawat|tiba|perjalanan|menghadiri|"
+    r"bertolak|terbang ke|visit\w*|trip|arriv\w+|travel\w*|tour\w*|attend\w*|flew|fly)\b",
+    re.IGNORECASE,
+)
+_AGREE = re.compile(
+    r"\b(sepakat|menyepakati|kesepakatan|perjanjian|setuju|disetujui|menandatangani|"
+    r"ditandatangani|kesepahaman|MoU|pakta|traktat|agree\w*|sign\w*|deal|treaty|pact|accord|"
+    r"memorandum)\b",
+    re.IGNORECASE,
+)
+_UNKNOWN = "unknown"
+_NONE = "none"
+
+
+# ----------------------------------------------------------------------------- shared helpers
+
+
+def _enum(name: str, values: list[str]) -> Any:
+    """A str Enum for a JSON Schema enum: the grammar then only admits these answers."""
+    uniq = list(dict.fromkeys(values))
+    return enum.Enum(name, {f"v{i}": v for i, v in enumerate(uniq)}, type=str)
+
+
+def _dates(article: Article, s: Sentence) -> list[str]:
+    return [d.iso for d in find_dates(s.text, article.published)]
+
+
+def _sentence_span(article: Article, s: Sentence) -> Span:
+    return span_of(article, s.start, s.end)
+
+
+def _context(article: Article, s: Sentence, before: int = 2) -> str:
+    prev = [x for x in article.sentences if s.index - before <= x.index < s.index]
+    return "\n".join(f"[{x.index}] {x.text}" for x in [*prev, s])
+
+
+def _strip_quotes(article: Article, s: Sentence) -> str:
+    """The sentence with its quotations blanked out (offsets kept)."""
+    chars = list(s.text)
+    for q in article.quotations:
+        if q.sentence == s.index:
+            for i in range(max(q.start - 1, s.start), min(q.end + 1, s.end)):
+                chars[i - s.start] = " "
+    return "".join(chars)
+
+
+_RANK = {"person": 0, "organisation": 1, "country": 2}
+
+
+def _pick(ms: list[Mention], after: int | None = None) -> Actor | None:
+    """The most specific actor mentioned: people before offices before states."""
+    if after is not None:
+        later = [m for m in ms if m.start >= after]
+        ms = later or ms
+    if not ms:
+        return None
+    best = min(_RANK[m.actor.kind] for m in ms)
+    return next(m.actor for m in ms if _RANK[m.actor.kind] == best)
+
+
+def _distinct(ms: list[Mention]) -> list[Actor]:
+    out: list[Actor] = []
+    for m in ms:
+        if all(m.actor is not a for a in out):
+            out.append(m.actor)
+    return out
+
+
+def _person(actor: Actor) -> Person:
+    return Person(name=actor.name, country=actor.country if actor.kind == "country" else None)
+
+
+# ----------------------------------------------------------------------------- staged
+
+
+class _Entity(BaseModel):
+    name: str = Field(description="Name exactly as written in the article.")
+    kind: Literal["person", "organisation", "country"]
+
+
+class _Entities(BaseModel):
+    entities: list[_Entity] = Field(max_length=16)
+
+
+async def staged(session: Session) -> dict[str, list[Any]]:
+    """The small-model plan; every step's cost is one short constrained answer."""
+    article = session.article
+    ents = await session.ask(_prompts.ENTITIES, _Entities, max_tokens=400)
+    actors = build_actors(article, [(e.name, e.kind) for e in ents.entities])
+    names = [a.name for a in actors]
+    quotes = await _staged_quotes(session, actors)
+    statements = await _staged_statements(session, actors, names)
+    visits = await _staged_visits(session, actors, names)
+    agreements = await _staged_agreements(session, actors)
+    return {"quotes": quotes, "statements": statements, "visits": visits, "agreements": agreements}
+
+
+async def _ask_or_skip(session: Session, question: str, model: Any, **kw: Any) -> Any:
+    """A failed small question loses one candidate, not the article; it is recorded."""
+    try:
+        return await session.ask(question, model, **kw)
+    except ExtractionError as e:
+        if type(e) is not ExtractionError:  # budget exhaustion ends the article
+            raise
+        session.warnings.append(f"skipped a question: {e}")
+        return None
+
+
+async def _staged_quotes(session: Session, actors: list[Actor]) -> list[Quote]:
+    article = session.article
+    out: list[Quote] = []
+    by_index = {s.index: s for s in article.sentences}
+    last_speaker: Actor | None = None
+    last_sentence = -10
+    for q in article.quotations:
+        if q.words < 2:
+            continue  # one-word quotations are mostly scare quotes
+        s = by_index[q.sentence]
+        attribution = _strip_quotes(article, s)
+        ms = mentions(attribution, s.start, actors)
+        speaker: Actor | None
+        starts_sentence = q.start - s.start <= 2
+        if len(_distinct(ms)) == 1:
+            speaker = ms[0].actor
+        elif ms:
+            speaker = _pick(ms, after=q.end if starts_sentence else None)
+            if not starts_sentence:
+                before = [m for m in ms if m.end <= q.start]
+                speaker = _pick(before) or speaker
+        elif last_speaker is not None and q.sentence - last_sentence <= 1 and not _has_other_cue(
+            attribution
+        ):
+            speaker = last_speaker  # a quote continued in the next sentence
+        else:
+            speaker = await _ask_speaker(session, q, s, actors)
+        if speaker is None:
+            continue
+        last_speaker, last_sentence = speaker, q.sentence
+        out.append(
+            Quote(
+                speaker=speaker.name,
+                text=q.text,
+                cue=_cue(attribution),
+                evidence=[span_of(article, q.start, q.end)],
+            )
+        )
+    return out
+
+
+def _has_other_cue(attribution: str) -> bool:
+    return bool(_SPEECH.search(attribution))
+
+
+def _cue(attribution: str) -> str | None:
+    m = _SPEECH.search(attribution)
+    return m.group(0) if m else None
+
+
+async def _ask_speaker(
+    session: Session, q: Quotation, s: Sentence, actors: list[Actor]
+) -> Actor | None:
+    article = session.article
+    recent = [
+        m.actor
+        for x in article.sentences
+        if s.index - 3 <= x.index <= s.index
+        for m in mentions(_strip_quotes(article, x), x.start, actors)
+    ]
+    pool = [a for a in [*reversed(recent), *actors] if a.kind != "country" or a in recent]
+    choices = list(dict.fromkeys(a.name for a in pool))[:12]
+    if not choices:
+        return None
+    speaker_enum = _enum("Speaker", [*choices, _UNKNOWN])
+    model = create_model("QuoteSpeaker", speaker=(speaker_enum, ...))
+    question = _prompts.QUOTE_SPEAKER.format(
+        n=s.index, quote=q.text, context=_context(article, s, before=2)
+    )
+    ans = await _ask_or_skip(session, question, model, max_tokens=40)
+    if ans is None or ans.speaker.value == _UNKNOWN:
+        return None
+    return next(a for a in pool if a.name == ans.speaker.value)
+
+
+def _is_statement_candidate(article: Article, s: Sentence) -> bool:
+    rest = _strip_quotes(article, s)
+    if not _SPEECH.search(rest):
+        return False
+    return len(re.findall(r"\w+", rest)) >= 8
+
+
+async def _staged_statements(
+    session: Session, actors: list[Actor], names: list[str]
+) -> list[Statement]:
+    article = session.article
+    out: list[Statement] = []
+    for s in article.sentences:
+        if not _is_statement_candidate(article, s):
+            continue
+        ms = mentions(_strip_quotes(article, s), s.start, actors)
+        local = _distinct(ms)
+        choices = [a.name for a in local] + [n for n in names if n not in {a.name for a in local}]
+        speaker_enum = _enum("Speaker", [*choices[:12], _NONE])
+        model = create_model(
+            "ReportedSpeech",
+            is_reported_speech=(bool, ...),
+            speaker=(speaker_enum, ...),
+            content=(str, Field(max_length=200)),
+        )
+        ans = await _ask_or_skip(
+            session,
+            _prompts.STATEMENT.format(n=s.index, sentence=s.text),
+            model,
+            max_tokens=90,
+        )
+        if ans is None or not ans.is_reported_speech or ans.speaker.value == _NONE:
+            continue
+        actor = next((a for a in actors if a.name == ans.speaker.value), None)
+        if actor is None:
+            continue
+        dates = _dates(article, s)
+        out.append(
+            Statement(
+                speaker=_person(actor),
+                content=ans.content.strip() or s.text,
+                date=dates[0] if dates else None,
+                evidence=[_sentence_span(article, s)],
+            )
+        )
+    return out
+
+
+async def _staged_visits(session: Session, actors: list[Actor], names: list[str]) -> list[Visit]:
+    article = session.article
+    people = [a for a in actors if a.kind == "person"]
+    if not people:
+        return []
+    out: list[Visit] = []
+    for s in article.sentences:
+        if not _TRAVEL.search(_strip_quotes(article, s)):
+            continue
+        places = find_places(s.text)
+        if not places:
+            ctx_places = find_places(" ".join(x.text for x in article.sentences[:2]))
+            places = ctx_places
+        if not places:
+            continue
+        local = _distinct(mentions(s.text, s.start, people))
+        choices = [a.name for a in local] + [a.name for a in people if a not in local]
+        visitor_enum = _enum("Visitor", [*choices[:10], _NONE])
+        place_enum = _enum("Place", [p.text for p in places][:8])
+        inviter_enum = _enum("Inviter", [*names[:12], _NONE])
+        model = create_model(
+            "VisitAnswer",
+            is_visit=(bool, ...),
+            visitor=(visitor_enum, ...),
+            destination=(place_enum, ...),
+            inviter=(inviter_enum, ...),
+            status=(Literal["planned", "ongoing", "completed", "cancelled"], ...),
+        )
+        ans = await _ask_or_skip(
+            session, _prompts.VISIT.format(n=s.index, sentence=s.text), model, max_tokens=80
+        )
+        if ans is None or not ans.is_visit or ans.visitor.value == _NONE:
+            continue
+        place = next(p for p in places if p.text == ans.destination.value)
+        dates = _dates(article, s)
+        years = [d for d in dates if len(d) == 4]
+        status = ans.status
+        if len(years) > 1 and len(years) == len(dates):
+            date_sets: list[str | None] = list(years)  # "in 2017 and 2019": one visit each
+        else:
+            date_sets = [dates[0] if dates else None]
+        inviter = None if ans.inviter.value == _NONE else ans.inviter.value
+        for d in date_sets:
+            out.append(
+                Visit(
+                    visitor=Person(name=ans.visitor.value),
+                    destination=Destination(
+                        country=place.country, city=place.city or _city_in(s.text, place.country)
+                    ),
+                    start_date=d,
+                    inviter=inviter,
+                    status=status,
+                    evidence=[_sentence_span(article, s)],
+                )
+            )
+    return _merge_visits(out)
+
+
+def _city_in(text: str, country: str) -> str | None:
+    for p in find_places(text):
+        if p.city and p.country == country:
+            return p.city
+    return None
+
+
+def _merge_visits(visits: list[Visit]) -> list[Visit]:
+    """Sentences about the same trip become one visit with several pieces of evidence."""
+    out: list[Visit] = []
+    for v in visits:
+        same = next(
+            (
+                o
+                for o in out
+                if o.visitor.name == v.visitor.name
+                and o.destination.country == v.destination.country
+                and (o.start_date == v.start_date or not v.start_date or not o.start_date)
+                and (o.status == v.status or not (o.start_date and v.start_date))
+            ),
+            None,
+        )
+        if same is None:
+            out.append(v)
+            continue
+        same.evidence.extend(e for e in v.evidence if e not in same.evidence)
+        same.start_date = same.start_date or v.start_date
+        same.inviter = same.inviter or v.inviter
+        same.destination.city = same.destination.city or v.destination.city
+    return out
+
+
+async def _staged_agreements(session: Session, actors: list[Actor]) -> list[Agreement]:
+    article = session.article
+    parties = [a for a in actors if a.kind != "person"]
+    if len(parties) < 2:
+        return []
+    out: list[Agreement] = []
+    for s in article.sentences:
+        if not _AGREE.search(s.text):
+            continue
+        party_enum = _enum("Party", [a.name for a in parties][:14])
+        model = create_model(
+            "AgreementAnswer",
+            is_agreement=(bool, ...),
+            parties=(list[party_enum], Field(max_length=4)),  # type: ignore[valid-type]
+            subject=(str, Field(max_length=160)),
+            status=(Literal["proposed", "agreed", "signed", "in_force"], ...),
+        )
+        ans = await _ask_or_skip(
+            session, _prompts.AGREEMENT.format(n=s.index, sentence=s.text), model, max_tokens=100
+        )
+        if ans is None or not ans.is_agreement or len({p.value for p in ans.parties}) < 2:
+            continue
+        dates = _dates(article, s)
+        named = [next(a for a in parties if a.name == p.value) for p in ans.parties]
+        out.append(
+            Agreement(
+                parties=[
+                    Party(name=a.name, country=a.country or country_code(a.name))
+                    for a in dict.fromkeys(named)
+                ],
+                subject=ans.subject.strip(),
+                status=ans.status,
+                date=dates[0] if dates else None,
+                evidence=[_sentence_span(article, s)],
+            )
+        )
+    return out
+
+
+# ----------------------------------------------------------------------------- single call
+
+_Status = Literal["planned", "ongoing", "completed", "cancelled"]
+
+
+class _SVisit(BaseModel):
+    visitor: str
+    visitor_role: str | None = None
+    destination_country: str | None = Field(None, description="ISO 3166-1 alpha-3")
+    destination_city: str | None = None
+    start_date: str | None = None
+    end_date: str | None = None
+    inviter: str | None = None
+    counterparts: list[str] = Field(default_factory=list)
+    purpose: str | None = None
+    status: _Status | None = None
+    sentences: list[int] = Field(description="Numbers of the supporting sentences.")
+
+
+class _SAgreement(BaseModel):
+    parties: list[str] = Field(description="ISO alpha-3 codes for states, else names.")
+    subject: str
+    status: Literal["proposed", "agreed", "signed", "in_force"] | None = None
+    date: str | None = None
+    sentences: list[int]
+
+
+class _SStatement(BaseModel):
+    speaker: str
+    speaker_role: str | None = None
+    content: str = Field(description="Short English paraphrase.")
+    date: str | None = None
+    sentences: list[int]
+
+
+class _SQuote(BaseModel):
+    speaker: str | None
+    text: str = Field(description="The quoted words exactly as written, without quote marks.")
+    cue: str | None = None
+    sentence: int
+
+
+class _SAll(BaseModel):
+    visits: list[_SVisit] = Field(default_factory=list)
+    agreements: list[_SAgreement] = Field(default_factory=list)
+    statements: list[_SStatement] = Field(default_factory=list)
+    quotes: list[_SQuote] = Field(default_factory=list)
+
+
+_ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def _check_single(article: Article, grounder: Grounder) -> Any:
+    valid = {s.index for s in article.sentences}
+
+    def check(ans: _SAll) -> list[str]:
+        errors: list[str] = []
+        for kind in ("visits", "agreements", "statements"):
+            for i, f in enumerate(getattr(ans, kind)):
+                bad = [n for n in f.sentences if n not in valid]
+                if bad or not f.sentences:
+                    errors.append(f"{kind}[{i}].sentences {f.sentences}: no such sentence numbers")
+        for i, q in enumerate(ans.quotes):
+            if q.sentence not in valid:
+                errors.append(f"quotes[{i}].sentence {q.sentence}: no such sentence number")
+            elif grounder.locate(q.text) is None:
+                errors.append(
+                    f"quotes[{i}].text {q.text[:80]!r} is not verbatim in the article; copy "
+                    "the quoted words exactly"
+                )
+        return errors
+
+    return check
+
+
+async def single(session: Session) -> dict[str, list[Any]]:
+    """One call for the whole article (strong models)."""
+    article = session.article
+    grounder = Grounder(article)
+    published = article.published.isoformat() if article.published else "unknown"
+    ans = await session.ask(
+        _prompts.SINGLE.format(published=published),
+        _SAll,
+        check=_check_single(article, grounder),
+    )
+    by_index = {s.index: s for s in article.sentences}
+
+    def spans(ns: list[int]) -> list[Span]:
+        return [_sentence_span(article, by_index[n]) for n in dict.fromkeys(ns)]
+
+    def date(value: str | None, ns: list[int]) -> str | None:
+        if value and _ISO_DATE.match(value):
+            return value
+        for n in ns:
+            found = _dates(article, by_index[n])
+            if found:
+                return found[0]
+        return None
+
+    visits = [
+        Visit(
+            visitor=Person(name=v.visitor, role=v.visitor_role),
+            destination=Destination(
+                country=_iso(v.destination_country) or _iso(v.destination_city),
+                city=(city_name(v.destination_city) or v.destination_city)
+                if v.destination_city
+                else None,
+            ),
+            start_date=date(v.start_date, []),
+            end_date=date(v.end_date, []),
+            inviter=v.inviter,
+            counterparts=v.counterparts,
+            purpose=v.purpose,
+            status=v.status,
+            evidence=spans(v.sentences),
+        )
+        for v in ans.visits
+    ]
+    agreements = [
+        Agreement(
+            parties=[Party(name=p, country=_iso(p)) for p in a.parties],
+            subject=a.subject,
+            status=a.status,
+            date=date(a.date, []),
+            evidence=spans(a.sentences),
+        )
+        for a in ans.agreements
+    ]
+    statements = [
+        Statement(
+            speaker=Person(name=s.speaker, role=s.speaker_role),
+            content=s.content,
+            date=date(s.date, []),
+            evidence=spans(s.sentences),
+        )
+        for s in ans.statements
+    ]
+    quotes = []
+    for q in ans.quotes:
+        found = grounder.locate(q.text, near=by_index[q.sentence].start)
+        assert found is not None  # checked above
+        text = found.text.strip("\"'“”‘’«» ")
+        quotes.append(Quote(speaker=q.speaker, text=text, cue=q.cue, evidence=[found]))
+    return {"quotes": quotes, "statements": statements, "visits": visits, "agreements": agreements}
+
+
+def _iso(value: str | None) -> str | None:
+    if not value:
+        return None
+    if re.fullmatch(r"[A-Z]{3}", value):
+        return value
+    return country_code(value)

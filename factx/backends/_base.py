@@ -1,0 +1,57 @@
+"""The backend protocol: one structured call in, one validated object (or a reason) out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
+
+from pydantic import BaseModel
+
+from ..models import Usage
+
+T = TypeVar("T", bound=BaseModel)
+
+Message = dict[str, str]
+
+
+@dataclass
+class Reply(Generic[T]):
+    """What a backend returns for one structured call.
+
+    Either ``value`` is a validated instance of the response model, or ``error`` says why the
+    model's output was not valid (bad JSON, schema violation). Transport failures are not
+    replies: backends raise :class:`factx.exceptions.BackendError` for those.
+    """
+
+    value: T | None
+    raw: str | None
+    usage: Usage = field(default_factory=Usage)
+    error: str | None = None
+
+
+@runtime_checkable
+class Backend(Protocol):
+    """Anything that answers a structured question.
+
+    Implementations: :class:`OpenAIBackend` (any OpenAI-compatible server),
+    :class:`LocalBackend` (the embedded llama.cpp model), :class:`FakeBackend` (tests).
+    """
+
+    model: str
+    #: "small" models get the staged pipeline of focused questions, "large" ones one call.
+    tier: str
+
+    async def complete(
+        self, messages: list[Message], response_model: type[T], *, max_tokens: int | None = None
+    ) -> Reply[T]:
+        """Ask ``messages`` and parse the answer into ``response_model``.
+
+        Raises:
+            BackendError: the server failed after transport retries.
+        """
+        ...
+
+
+def schema_of(model: type[BaseModel]) -> dict[str, Any]:
+    """JSON Schema of a response model, as sent to servers that constrain output with it."""
+    return model.model_json_schema()

@@ -1,0 +1,263 @@
+"""Any OpenAI-compatible server (OpenAI, vLLM, Ollama, llama.cpp server, LiteLLM) via instructor."""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from typing import Any, Literal
+
+from pydantic import ValidationError
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
+
+from ..exceptions import BackendError, ConfigError
+from ..models import Usage
+from ._base import Message, Reply, T, schema_of
+from ._fake import _describe
+
+RequestFormat = Literal["json_schema", "json_object", "tools"]
+# Tried in this order when a server rejects a format ("auto" only walks down from the start).
+_FALLBACK: dict[str, RequestFormat] = {"json_schema": "json_object", "json_object": "tools"}
+
+
+def _retryable(exc: BaseException) -> bool:
+    import openai
+
+    if isinstance(exc, (openai.APITimeoutError, openai.APIConnectionError, openai.RateLimitError)):
+        return True
+    return isinstance(exc, openai.APIStatusError) and exc.status_code >= 500
+
+
+def _retry_after(exc: BaseException | None) -> float | None:
+    response = getattr(exc, "response", None)
+    headers = getattr(response, "headers", None)
+    if not headers:
+        return None
+    value = headers.get("retry-after-ms")
+    if value:
+        try:
+            return float(value) / 1000
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if value:
+        try:
+            return float(value)
+        except ValueError:
+            return None
+    return None
+
+
+class OpenAIBackend:
+    """Structured calls to an OpenAI-compatible chat completions endpoint.
+
+    Args:
+        model: model name the server knows.
+        base_url: server URL (``http://localhost:8080/v1``); None means OpenAI itself.
+        api_key: key; falls back to ``OPENAI_API_KEY``. Local servers accept any value.
+        request_format: how structured output is requested. ``json_schema`` (OpenAI, vLLM:
+            strict schema), ``json_object`` (llama.cpp-style servers, schema passed along so the
+            server can build a grammar), ``tools`` (function calling). Default: ``json_schema``
+            for OpenAI, ``json_object`` for other servers. If the server rejects the format
+            with HTTP 400 the backend steps down (json_schema -> json_object -> tools) once
+            and remembers it.
+        timeout: seconds per HTTP request.
+        max_retries: transport retries (timeouts, connection errors, 429, 5xx), with
+            exponential backoff and jitter, honouring ``Retry-After``.
+        tier: "large" (one call per article) or "small" (staged focused questions).
+        http_client: an ``httpx.AsyncClient`` to use (tests pass one with a MockTransport).
+    """
+
+    def __init__(
+        self,
+        model: str,
+        *,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        request_format: RequestFormat | None = None,
+        timeout: float = 120.0,
+        max_retries: int = 5,
+        backoff_base: float = 0.5,
+        backoff_max: float = 30.0,
+        temperature: float = 0.0,
+        tier: str = "large",
+        http_client: Any = None,
+    ) -> None:
+        try:
+            import instructor
+            import openai
+        except ImportError as e:  # pragma: no cover - both are hard dependencies
+            raise ConfigError(f"factx needs openai and instructor: {e}") from e
+        if api_key is None:
+            raise ConfigError("api_key is required (use 'local' for a server without keys)")
+        self.model = model
+        self.tier = tier
+        self.base_url = base_url
+        self.request_format: RequestFormat = request_format or (
+            "json_schema" if base_url is None else "json_object"
+        )
+        self.max_retries = max_retries
+        self.backoff_base = backoff_base
+        self.backoff_max = backoff_max
+        self.temperature = temperature
+        # The openai client's own retries are off: tenacity below owns them, so attempts and
+        # Retry-After are visible and counted.
+        self._client = openai.AsyncOpenAI(
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=0,
+            http_client=http_client,
+        )
+        self._instructor = instructor
+        self._clients: dict[str, Any] = {}
+
+    def __repr__(self) -> str:  # never shows the key
+        return f"OpenAIBackend(model={self.model!r}, base_url={self.base_url!r})"
+
+    def _instructor_client(self, fmt: RequestFormat) -> Any:
+        if fmt not in self._clients:
+            mode = {
+                "json_schema": self._instructor.Mode.JSON_SCHEMA,
+                "json_object": self._instructor.Mode.JSON,
+                "tools": self._instructor.Mode.TOOLS,
+            }[fmt]
+            self._clients[fmt] = self._instructor.from_openai(self._client, mode=mode)
+        return self._clients[fmt]
+
+    def _wait(self, state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        hinted = _retry_after(exc)
+        if hinted is not None:
+            return min(hinted, self.backoff_max)
+        ceiling = min(self.backoff_max, self.backoff_base * 2 ** (state.attempt_number - 1))
+        return random.uniform(0, ceiling)  # full jitter
+
+    async def complete(
+        self, messages: list[Message], response_model: type[T], *, max_tokens: int | None = None
+    ) -> Reply[T]:
+        import openai
+
+        usage = Usage(model=self.model)
+        started = time.perf_counter()
+        while True:
+            fmt = self.request_format
+            try:
+                reply = await self._call_with_retries(
+                    fmt, messages, response_model, max_tokens, usage
+                )
+            except openai.BadRequestError as e:
+                nxt = _FALLBACK.get(fmt)
+                if nxt is None or not _is_format_rejection(e):
+                    raise BackendError(
+                        f"{self.model}: server rejected the request: {_short(e)}",
+                        attempts=usage.attempts,
+                        status_code=e.status_code,
+                    ) from e
+                self.request_format = nxt
+                continue
+            except openai.APIStatusError as e:
+                raise BackendError(
+                    f"{self.model}: HTTP {e.status_code} after {usage.attempts} attempts: "
+                    f"{_short(e)}",
+                    attempts=usage.attempts,
+                    status_code=e.status_code,
+                ) from e
+            except openai.APIError as e:
+                raise BackendError(
+                    f"{self.model}: {type(e).__name__} after {usage.attempts} attempts: "
+                    f"{_short(e)}",
+                    attempts=usage.attempts,
+                ) from e
+            reply.usage.seconds = time.perf_counter() - started
+            return reply
+
+    async def _call_with_retries(
+        self,
+        fmt: RequestFormat,
+        messages: list[Message],
+        response_model: type[T],
+        max_tokens: int | None,
+        usage: Usage,
+    ) -> Reply[T]:
+        retrying = AsyncRetrying(
+            retry=retry_if_exception(_retryable),
+            stop=stop_after_attempt(self.max_retries + 1),
+            wait=self._wait,
+            reraise=True,
+        )
+        async for attempt in retrying:
+            with attempt:
+                usage.attempts += 1
+                return await self._call_once(fmt, messages, response_model, max_tokens, usage)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _call_once(
+        self,
+        fmt: RequestFormat,
+        messages: list[Message],
+        response_model: type[T],
+        max_tokens: int | None,
+        usage: Usage,
+    ) -> Reply[T]:
+        import openai
+
+        kwargs: dict[str, Any] = {
+            "model": self.model,
+            "messages": messages,
+            "response_model": response_model,
+            "max_retries": 0,  # re-asks are factx's, with grounding errors included
+            "temperature": self.temperature,
+        }
+        if max_tokens:
+            kwargs["max_tokens"] = max_tokens
+        if fmt == "json_object":
+            # llama.cpp-style servers build a grammar from a schema inside response_format.
+            kwargs["extra_body"] = {
+                "response_format": {"type": "json_object", "schema": schema_of(response_model)}
+            }
+        client = self._instructor_client(fmt)
+        try:
+            value, completion = await client.chat.completions.create_with_completion(**kwargs)
+        except self._instructor.exceptions.InstructorRetryException as e:
+            cause = e.__cause__
+            if isinstance(cause, openai.APIError):
+                raise cause from None
+            _add_usage(usage, getattr(e, "total_usage", None))
+            usage.calls += 1
+            raw = _raw_text(e.last_completion)
+            reason = _describe(cause) if isinstance(cause, ValidationError) else str(cause or e)
+            return Reply(value=None, raw=raw, usage=usage, error=reason)
+        usage.calls += 1
+        _add_usage(usage, getattr(completion, "usage", None))
+        return Reply(value=value, raw=_raw_text(completion), usage=usage)
+
+
+def _add_usage(usage: Usage, reported: Any) -> None:
+    if reported is None:
+        return
+    usage.prompt_tokens += int(getattr(reported, "prompt_tokens", 0) or 0)
+    usage.completion_tokens += int(getattr(reported, "completion_tokens", 0) or 0)
+
+
+def _raw_text(completion: Any) -> str | None:
+    try:
+        message = completion.choices[0].message
+    except (AttributeError, IndexError, TypeError):
+        return None
+    if message.content:
+        return str(message.content)
+    calls = getattr(message, "tool_calls", None) or []
+    if calls:
+        return str(calls[0].function.arguments)
+    return None
+
+
+def _is_format_rejection(e: Any) -> bool:
+    text = json.dumps(getattr(e, "body", None) or str(e)).lower()
+    return any(k in text for k in ("response_format", "json_schema", "json_object", "'text'"))
+
+
+def _short(e: BaseException, limit: int = 300) -> str:
+    text = str(e)
+    return text if len(text) <= limit else text[:limit] + "..."
