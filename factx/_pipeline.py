@@ -108,6 +108,37 @@ def _distinct(ms: list[Mention]) -> list[Actor]:
     return out
 
 
+# Attribution verbs placed before the speaker: '..., kata Lavrov', 'menurut Patrushev',
+# '..., said Psaki'. For other verbs the speaker precedes: 'Lavrov mengatakan'.
+_SPEAKER_FOLLOWS = re.compile(
+    r"\b(kata|ujar|tutur|imbuh|papar|jelas|tegas|menurut|said|says|according to|added|told)\b",
+    re.IGNORECASE,
+)
+
+
+def _attributed(rest: str, offset: int, actors: list[Actor]) -> Actor | None:
+    """The speaker a speech verb points at, found by position alone (no model call).
+
+    ``rest`` is a sentence with its quotations blanked, starting at article ``offset``.
+    """
+    ms = mentions(rest, offset, actors)
+    if not ms:
+        return None
+    for cue in _SPEECH.finditer(rest):
+        a, b = offset + cue.start(), offset + cue.end()
+        if _SPEAKER_FOLLOWS.fullmatch(cue.group(0)):
+            follow = [m for m in ms if b <= m.start <= b + 40]
+            if follow:
+                return _pick(follow)
+        before = [m for m in ms if m.end <= a]
+        if before:
+            # The subject of the clause: the last actor named before the verb, preferring
+            # people over offices over states within the nearest 60 characters.
+            near = [m for m in before if a - m.end <= 60] or before[-1:]
+            return _pick(near)
+    return None
+
+
 def _person(actor: Actor) -> Person:
     return Person(name=actor.name, country=actor.country if actor.kind == "country" else None)
 
@@ -115,20 +146,19 @@ def _person(actor: Actor) -> Person:
 # ----------------------------------------------------------------------------- staged
 
 
-class _Entity(BaseModel):
-    name: str = Field(description="Name exactly as written in the article.")
-    kind: Literal["person", "organisation", "country"]
-
-
 class _Entities(BaseModel):
-    entities: list[_Entity] = Field(max_length=16)
+    people: list[str] = Field(max_length=12)
+    organisations: list[str] = Field(max_length=8)
 
 
 async def staged(session: Session) -> dict[str, list[Any]]:
     """The small-model plan; every step's cost is one short constrained answer."""
     article = session.article
-    ents = await session.ask(_prompts.ENTITIES, _Entities, max_tokens=400)
-    actors = build_actors(article, [(e.name, e.kind) for e in ents.entities])
+    ents = await session.ask(_prompts.ENTITIES, _Entities, max_tokens=250)
+    actors = build_actors(
+        article,
+        [(n, "person") for n in ents.people] + [(n, "organisation") for n in ents.organisations],
+    )
     names = [a.name for a in actors]
     quotes = await _staged_quotes(session, actors)
     statements = await _staged_statements(session, actors, names)
@@ -164,13 +194,17 @@ async def _staged_quotes(session: Session, actors: list[Actor]) -> list[Quote]:
         starts_sentence = q.start - s.start <= 2
         if len(_distinct(ms)) == 1:
             speaker = ms[0].actor
+        elif ms and (found := _attributed(attribution, s.start, actors)) is not None:
+            speaker = found
         elif ms:
             speaker = _pick(ms, after=q.end if starts_sentence else None)
             if not starts_sentence:
                 before = [m for m in ms if m.end <= q.start]
                 speaker = _pick(before) or speaker
-        elif last_speaker is not None and q.sentence - last_sentence <= 1 and not _has_other_cue(
-            attribution
+        elif (
+            last_speaker is not None
+            and q.sentence - last_sentence <= 1
+            and not _has_other_cue(attribution)
         ):
             speaker = last_speaker  # a quote continued in the next sentence
         else:
@@ -233,42 +267,54 @@ def _is_statement_candidate(article: Article, s: Sentence) -> bool:
 async def _staged_statements(
     session: Session, actors: list[Actor], names: list[str]
 ) -> list[Statement]:
+    """Sentences with a speech verb outside quotation marks; the speaker is the one actor the
+    sentence names, or the model's pick among the actors when it names several or none."""
     article = session.article
     out: list[Statement] = []
     for s in article.sentences:
         if not _is_statement_candidate(article, s):
             continue
-        ms = mentions(_strip_quotes(article, s), s.start, actors)
-        local = _distinct(ms)
-        choices = [a.name for a in local] + [n for n in names if n not in {a.name for a in local}]
-        speaker_enum = _enum("Speaker", [*choices[:12], _NONE])
-        model = create_model(
-            "ReportedSpeech",
-            is_reported_speech=(bool, ...),
-            speaker=(speaker_enum, ...),
-            content=(str, Field(max_length=200)),
-        )
-        ans = await _ask_or_skip(
-            session,
-            _prompts.STATEMENT.format(n=s.index, sentence=s.text),
-            model,
-            max_tokens=90,
-        )
-        if ans is None or not ans.is_reported_speech or ans.speaker.value == _NONE:
-            continue
-        actor = next((a for a in actors if a.name == ans.speaker.value), None)
+        rest = _strip_quotes(article, s)
+        local = _distinct(mentions(rest, s.start, actors))
+        actor: Actor | None = local[0] if len(local) == 1 else _attributed(rest, s.start, actors)
+        if actor is None:
+            choices = [a.name for a in local] + [
+                n for n in names if n not in {a.name for a in local}
+            ]
+            model = create_model(
+                "StatementSpeaker", speaker=(_enum("Speaker", [*choices[:12], _NONE]), ...)
+            )
+            ans = await _ask_or_skip(
+                session,
+                _prompts.STATEMENT_SPEAKER.format(n=s.index, sentence=s.text),
+                model,
+                max_tokens=30,
+            )
+            if ans is None or ans.speaker.value == _NONE:
+                continue
+            actor = next((a for a in actors if a.name == ans.speaker.value), None)
         if actor is None:
             continue
         dates = _dates(article, s)
         out.append(
             Statement(
                 speaker=_person(actor),
-                content=ans.content.strip() or s.text,
+                content=_reported_clause(rest),
                 date=dates[0] if dates else None,
                 evidence=[_sentence_span(article, s)],
             )
         )
     return out
+
+
+def _reported_clause(rest: str) -> str:
+    """What was said, in the article's words: the sentence from its speech verb on."""
+    m = _SPEECH.search(rest)
+    clause = rest[m.end() :] if m and len(rest) - m.end() > 20 else rest
+    return " ".join(clause.split()).strip(" ,.")
+
+
+_INVITE = re.compile(r"\b(undangan|mengundang|diundang|invitation|invited|invite)\b", re.I)
 
 
 async def _staged_visits(session: Session, actors: list[Actor], names: list[str]) -> list[Visit]:
@@ -278,55 +324,69 @@ async def _staged_visits(session: Session, actors: list[Actor], names: list[str]
         return []
     out: list[Visit] = []
     for s in article.sentences:
-        if not _TRAVEL.search(_strip_quotes(article, s)):
+        rest = _strip_quotes(article, s)
+        if not _TRAVEL.search(rest):
             continue
-        places = find_places(s.text)
-        if not places:
-            ctx_places = find_places(" ".join(x.text for x in article.sentences[:2]))
-            places = ctx_places
+        places = find_places(rest)
         if not places:
             continue
-        local = _distinct(mentions(s.text, s.start, people))
-        choices = [a.name for a in local] + [a.name for a in people if a not in local]
-        visitor_enum = _enum("Visitor", [*choices[:10], _NONE])
-        place_enum = _enum("Place", [p.text for p in places][:8])
-        inviter_enum = _enum("Inviter", [*names[:12], _NONE])
+        near = [x for x in article.sentences if s.index - 2 <= x.index < s.index]
+        local = _distinct(mentions(rest, s.start, people))
+        for x in reversed(near):
+            local += [a for a in _distinct(mentions(x.text, x.start, people)) if a not in local]
+        if not local:
+            continue
+        choices = [a.name for a in local]
         model = create_model(
             "VisitAnswer",
-            is_visit=(bool, ...),
-            visitor=(visitor_enum, ...),
-            destination=(place_enum, ...),
-            inviter=(inviter_enum, ...),
+            visitor=(_enum("Visitor", [*choices[:10], _NONE]), ...),
+            to=(_enum("Place", [p.text for p in places][:8]), ...),
             status=(Literal["planned", "ongoing", "completed", "cancelled"], ...),
         )
         ans = await _ask_or_skip(
-            session, _prompts.VISIT.format(n=s.index, sentence=s.text), model, max_tokens=80
+            session, _prompts.VISIT.format(n=s.index, sentence=s.text), model, max_tokens=40
         )
-        if ans is None or not ans.is_visit or ans.visitor.value == _NONE:
+        if ans is None or ans.visitor.value == _NONE:
             continue
-        place = next(p for p in places if p.text == ans.destination.value)
+        place = next(p for p in places if p.text == ans.to.value)
         dates = _dates(article, s)
         years = [d for d in dates if len(d) == 4]
-        status = ans.status
         if len(years) > 1 and len(years) == len(dates):
             date_sets: list[str | None] = list(years)  # "in 2017 and 2019": one visit each
         else:
             date_sets = [dates[0] if dates else None]
-        inviter = None if ans.inviter.value == _NONE else ans.inviter.value
+        inviter = None
+        inv = _INVITE.search(rest)
+        if inv:
+            after = [m for m in mentions(rest, s.start, people) if m.start >= s.start + inv.end()]
+            inviter = after[0].actor.name if after else None
         for d in date_sets:
+            status = _status_from_date(d, article) or ans.status
             out.append(
                 Visit(
                     visitor=Person(name=ans.visitor.value),
                     destination=Destination(
-                        country=place.country, city=place.city or _city_in(s.text, place.country)
+                        country=place.country, city=place.city or _city_in(rest, place.country)
                     ),
                     start_date=d,
-                    inviter=inviter,
+                    inviter=inviter if inviter != ans.visitor.value else None,
                     status=status,
                     evidence=[_sentence_span(article, s)],
                 )
             )
     return _merge_visits(out)
+
+
+def _status_from_date(iso: str | None, article: Article) -> str | None:
+    """'completed' or 'planned' when the visit's date is clearly before or after publication."""
+    if not iso or article.published is None:
+        return None
+    pub = article.published.isoformat()[: len(iso)]
+    if iso < pub:
+        return "completed"
+    if iso > pub:
+        return "planned"
+    return None
 
 
 def _city_in(text: str, country: str) -> str | None:
@@ -346,8 +406,8 @@ def _merge_visits(visits: list[Visit]) -> list[Visit]:
                 for o in out
                 if o.visitor.name == v.visitor.name
                 and o.destination.country == v.destination.country
-                and (o.start_date == v.start_date or not v.start_date or not o.start_date)
-                and (o.status == v.status or not (o.start_date and v.start_date))
+                and o.status == v.status
+                and (o.start_date or "")[:4] in ("", (v.start_date or "")[:4])
             ),
             None,
         )
@@ -373,15 +433,14 @@ async def _staged_agreements(session: Session, actors: list[Actor]) -> list[Agre
         party_enum = _enum("Party", [a.name for a in parties][:14])
         model = create_model(
             "AgreementAnswer",
-            is_agreement=(bool, ...),
             parties=(list[party_enum], Field(max_length=4)),  # type: ignore[valid-type]
-            subject=(str, Field(max_length=160)),
+            what=(str, Field(max_length=80)),
             status=(Literal["proposed", "agreed", "signed", "in_force"], ...),
         )
         ans = await _ask_or_skip(
-            session, _prompts.AGREEMENT.format(n=s.index, sentence=s.text), model, max_tokens=100
+            session, _prompts.AGREEMENT.format(n=s.index, sentence=s.text), model, max_tokens=70
         )
-        if ans is None or not ans.is_agreement or len({p.value for p in ans.parties}) < 2:
+        if ans is None or len({p.value for p in ans.parties}) < 2:
             continue
         dates = _dates(article, s)
         named = [next(a for a in parties if a.name == p.value) for p in ans.parties]
@@ -389,9 +448,9 @@ async def _staged_agreements(session: Session, actors: list[Actor]) -> list[Agre
             Agreement(
                 parties=[
                     Party(name=a.name, country=a.country or country_code(a.name))
-                    for a in dict.fromkeys(named)
+                    for a in {id(a): a for a in named}.values()
                 ],
-                subject=ans.subject.strip(),
+                subject=ans.what.strip(),
                 status=ans.status,
                 date=dates[0] if dates else None,
                 evidence=[_sentence_span(article, s)],

@@ -22,44 +22,36 @@ def article_block(numbered: str) -> str:
 
 
 ENTITIES = (
-    "List the people, organisations (ministries, offices, agencies, groups) and countries "
-    "that speak, act, travel or sign something in this article. Write each name exactly as "
-    "it appears in the article, in its fullest form (e.g. first and last name). "
-    "kind: person, organisation or country."
+    "List the people and the organisations (ministries, offices, agencies, groups) that "
+    "speak, act, travel or sign something in the article. Names exactly as written, fullest "
+    "form (first and last name). Countries are not needed."
 )
 
 QUOTE_SPEAKER = (
-    "Sentence [{n}] quotes these words:\n«{quote}»\n"
+    "Sentence [{n}] quotes: «{quote}»\n"
     "Context:\n{context}\n"
-    "Who said the quoted words? Look for the attribution ('said X', 'kata X', 'ujar X', "
-    "'X mengatakan', 'katanya' = the last named speaker). Choose from the list; choose "
-    "'unknown' only if the article does not say."
+    "Who said the quoted words? ('kata X', 'said X', 'X mengatakan'; '-nya'/'he' = the last "
+    "named speaker.) Choose 'unknown' only if the article does not say."
 )
 
 VISIT = (
     "Sentence [{n}]: {sentence}\n"
-    "Does this sentence report that a person travels, travelled or will travel to another "
-    "country or city in an official capacity (a visit, trip, arrival, attending an event "
-    "abroad)? A leader who hosts a visitor is not a visitor. If yes, give the visitor "
-    "(choose from the list), the destination place exactly as written in the sentence, who "
-    "invited them (or null) and the status relative to the article's date: planned (future), "
-    "ongoing (happening now), completed (past) or cancelled."
+    "Does it report a person travelling (past, now or planned) to another country or city "
+    "in an official capacity? A host is not a visitor. If not, visitor is none. status is "
+    "relative to the article date."
 )
 
 AGREEMENT = (
     "Sentence [{n}]: {sentence}\n"
-    "Does this sentence report that two or more parties agreed, signed or jointly committed to "
-    "something (a treaty, deal, partnership, 'both countries agreed to ...')? A one-sided "
-    "offer, wish or plan is not an agreement. If yes, give the parties (choose from the list; "
-    "resolve 'both countries' to the two countries from the context), a short English phrase "
-    "for what was agreed, and the status: proposed, agreed, signed or in_force."
+    "Does it report that two or more parties agreed, signed or jointly committed to "
+    "something? A one-sided offer or wish is not. If not, parties is empty. 'Both "
+    "countries' means the two countries of the context. what: a short English phrase."
 )
 
-STATEMENT = (
+STATEMENT_SPEAKER = (
     "Sentence [{n}]: {sentence}\n"
-    "Does this sentence report what a person, office or state said, stated, announced, "
-    "stressed, warned or expressed (reported speech)? If yes, give the speaker (choose from "
-    "the list) and a short English paraphrase of what they said (at most 20 words)."
+    "Who is reported in this sentence as saying, stating or announcing something? Choose "
+    "none if nobody is."
 )
 
 SINGLE = (

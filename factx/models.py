@@ -135,6 +135,8 @@ class ArticleFacts(_Model):
     """Everything factx found in one article."""
 
     source: str | None = None
+    url: str | None = None
+    title: str | None = None
     published: str | None = Field(default=None, description="Publication date, ISO 8601.")
     language: str | None = None
     visits: list[Visit] = Field(default_factory=list)

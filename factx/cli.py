@@ -1,0 +1,350 @@
+"""The ``factx`` command line.
+
+::
+
+    factx extract PATH... [-o OUT] [--format jsonl|json|csv] [--backend B] ...
+    factx schema [KIND]
+    factx eval PREDICTIONS --gold GOLD ...
+    factx --version
+
+Resuming ``extract``: when ``-o OUT`` already exists (JSONL or JSON format), ids that already
+have a success record are skipped and new records are added to it; ids that only have error
+records are tried again, and their new record is appended after the old error record, so when
+reading the output **the last record per id wins** (see :func:`factx._io.load_results`). A
+partial last line left by a killed run is cut off before appending. CSV output is rewritten.
+
+Exit codes: 0 all articles done, 1 some articles failed (the run still finished) or an
+unexpected error, 2 usage or configuration error (bad arguments, no inputs, bad settings).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+import time
+from typing import IO, Any
+
+from . import _io
+from ._batch import BatchStats, ResultCache, extract_many
+from .exceptions import ConfigError, FactxError
+
+__all__ = ["main"]
+
+_SCHEMA_KINDS = {
+    "article": "ArticleFacts",
+    "articlefacts": "ArticleFacts",
+    "visit": "Visit",
+    "visits": "Visit",
+    "agreement": "Agreement",
+    "agreements": "Agreement",
+    "statement": "Statement",
+    "statements": "Statement",
+    "quote": "Quote",
+    "quotes": "Quote",
+    "span": "Span",
+    "usage": "Usage",
+}
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="factx",
+        description="Extract visits, agreements, statements and quotes from news articles.",
+    )
+    parser.add_argument("--version", action="version", version=f"factx {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    ex = sub.add_parser(
+        "extract",
+        help="extract facts from articles",
+        description="Extract facts from articles (files, folders, globs; '-' for stdin). "
+        "Inputs: .txt .md .html .htm .json .jsonl. If -o names an existing JSONL/JSON output, "
+        "the run resumes: ids with a success are skipped, failed ids are retried and their new "
+        "record is appended (the last record per id wins).",
+    )
+    ex.add_argument("paths", nargs="+", metavar="PATH", help="file, folder, glob or '-'")
+    ex.add_argument("-o", "--output", metavar="OUT", help="output file (default: stdout)")
+    ex.add_argument(
+        "-f",
+        "--format",
+        choices=("jsonl", "json", "csv"),
+        default=None,
+        help="output format (default: from the -o extension, else jsonl)",
+    )
+    ex.add_argument(
+        "--backend",
+        default=None,
+        help="'openai:MODEL', 'openai-compatible:MODEL' or 'local' (env FACTX_BACKEND)",
+    )
+    ex.add_argument("--strategy", choices=("auto", "single", "staged"), default="auto")
+    ex.add_argument(
+        "-j",
+        "--concurrency",
+        type=int,
+        default=None,
+        metavar="N",
+        help="articles in flight at once (env FACTX_CONCURRENCY, default 8)",
+    )
+    ex.add_argument(
+        "--published",
+        metavar="DATE",
+        help="publication date (YYYY-MM-DD) for inputs that carry none",
+    )
+    ex.add_argument("--language", metavar="L", help="ISO 639-1 code of the articles")
+    ex.add_argument("--text-field", default="text", metavar="F", help="JSON(L) text field")
+    ex.add_argument("--id-field", default="id", metavar="F", help="JSON(L) id field")
+    ex.add_argument(
+        "--published-field", default="published", metavar="F", help="JSON(L) date field"
+    )
+    ex.add_argument("--base-url", metavar="URL", help="server URL (env OPENAI_BASE_URL)")
+    ex.add_argument("--max-articles", type=int, metavar="N", help="stop after N articles")
+    ex.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
+    ex.add_argument(
+        "--cache-dir", metavar="DIR", help="result cache (default ~/.cache/factx/results)"
+    )
+    ex.add_argument("--no-progress", action="store_true", help="no progress line on stderr")
+    ex.add_argument("-q", "--quiet", action="store_true", help="no progress and no summary")
+    ex.add_argument("--debug", action="store_true", help="show tracebacks of errors")
+
+    sc = sub.add_parser("schema", help="print the JSON Schema of the output")
+    sc.add_argument(
+        "kind",
+        nargs="?",
+        default="article",
+        help="article (default), visit, agreement, statement, quote, span or usage",
+    )
+
+    sub.add_parser("eval", help="score predictions against a gold file", add_help=False)
+    return parser
+
+
+def main(
+    argv: list[str] | None = None,
+    *,
+    backend: Any = None,
+    stdin: IO[Any] | None = None,
+    stdout: IO[str] | None = None,
+    stderr: IO[str] | None = None,
+) -> int:
+    """Run the ``factx`` command.
+
+    Args:
+        argv: arguments (default ``sys.argv[1:]``).
+        backend: a backend object to use instead of ``--backend`` (programmatic use, tests).
+        stdin / stdout / stderr: streams to use instead of the process's.
+
+    Returns:
+        The exit code: 0 success, 1 some articles failed, 2 usage or configuration error.
+    """
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    out = stdout if stdout is not None else sys.stdout
+    err = stderr if stderr is not None else sys.stderr
+    if args_list and args_list[0] == "eval":
+        from . import eval as factx_eval
+
+        return factx_eval.main(args_list[1:])
+    parser = _parser()
+    try:
+        args = parser.parse_args(args_list)
+    except SystemExit as e:  # --help, --version or a usage error
+        return e.code if isinstance(e.code, int) else 2
+    if args.command is None:
+        parser.print_usage(err)
+        print("factx: error: a command is required (extract, schema, eval)", file=err)
+        return 2
+    if args.command == "schema":
+        return _schema(args.kind, out, err)
+    try:
+        return _extract(args, backend=backend, stdin=stdin, out=out, err=err)
+    except FactxError as e:
+        if args.debug:
+            raise
+        message = " ".join(str(e).split())
+        print(f"factx: error: {message}", file=err)
+        return 2 if isinstance(e, ConfigError) else 1
+    except KeyboardInterrupt:
+        print("\nfactx: interrupted; rerun the same command to resume", file=err)
+        return 130
+    except BrokenPipeError:  # e.g. `factx extract ... | head`: stop quietly
+        try:
+            sys.stdout = open(os.devnull, "w")  # silence the flush at exit
+        except OSError:
+            pass
+        return 1
+
+
+def _schema(kind: str, out: IO[str], err: IO[str]) -> int:
+    from . import models
+
+    name = _SCHEMA_KINDS.get(kind.lower())
+    if name is None:
+        known = ", ".join(sorted({k for k in _SCHEMA_KINDS if not k.endswith("s")}))
+        print(f"factx: error: unknown kind {kind!r} (known: {known})", file=err)
+        return 2
+    model = getattr(models, name)
+    out.write(json.dumps(model.model_json_schema(), ensure_ascii=False, indent=2) + "\n")
+    return 0
+
+
+def _env_int(name: str) -> int | None:
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigError(f"{name}={value!r} is not a whole number") from None
+
+
+def _extract(
+    args: argparse.Namespace, *, backend: Any, stdin: IO[Any] | None, out: IO[str], err: IO[str]
+) -> int:
+    from ._api import Extractor
+
+    concurrency = args.concurrency
+    if concurrency is None:
+        env = _env_int("FACTX_CONCURRENCY")
+        concurrency = 8 if env is None else env
+    if concurrency < 1:
+        raise ConfigError(f"concurrency must be at least 1, not {concurrency}")
+    if args.max_articles is not None and args.max_articles < 1:
+        raise ConfigError("--max-articles must be at least 1")
+    if args.published is not None:
+        _check_date(args.published)
+    fmt = args.format or _format_from_name(args.output)
+
+    sources = _io.expand_paths(args.paths)
+    if args.output:  # never read our own output (e.g. -o inside an input folder)
+        own = os.path.realpath(args.output)
+        sources = [s for s in sources if s.missing or os.path.realpath(s.path) != own]
+    if all(s.missing for s in sources):
+        shown = ", ".join(repr(s.path) for s in sources)
+        raise ConfigError(f"no inputs found: {shown}")
+    if any(s.suffix in _io.HTML_SUFFIXES for s in sources) and not _io.html_available():
+        from .exceptions import MissingExtraError
+
+        raise MissingExtraError("html", "trafilatura")
+
+    settings: dict[str, Any] = {}
+    if args.base_url:
+        settings["base_url"] = args.base_url
+    extractor = Extractor(
+        backend if backend is not None else args.backend, strategy=args.strategy, **settings
+    )
+
+    skip: set[str] = set()
+    initial: list[Any] = []
+    if args.output and os.path.exists(args.output) and fmt != "csv":
+        skip, initial = _resume_state(args.output, fmt, err, quiet=args.quiet)
+
+    stats = BatchStats(total=_count(sources))
+    cache = None if args.no_cache else ResultCache(args.cache_dir)
+    fields = _io.Fields(text=args.text_field, id=args.id_field, published=args.published_field)
+    items = _io.read_sources(sources, fields=fields, stdin=stdin)
+    show_progress = not (args.no_progress or args.quiet) and _isatty(err)
+    writer = _io.make_writer(fmt, args.output, stream=out, initial=initial)
+
+    async def run() -> None:
+        last = 0.0
+        async for record in extract_many(
+            items,
+            extractor,
+            concurrency=concurrency,
+            cache=cache,
+            skip_ids=skip,
+            max_articles=args.max_articles,
+            published=args.published,
+            language=args.language,
+            stats=stats,
+        ):
+            writer.write(record)
+            if show_progress and time.monotonic() - last > 0.1:
+                last = time.monotonic()
+                err.write("\r\x1b[K" + stats.progress_line())
+                err.flush()
+
+    try:
+        with writer:
+            asyncio.run(run())
+    finally:
+        if show_progress:
+            err.write("\r\x1b[K")
+            err.flush()
+        if not args.quiet:
+            print("factx: " + stats.summary(), file=err)
+    return 1 if stats.failed else 0
+
+
+def _check_date(value: str) -> None:
+    from datetime import date
+
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"--published {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _format_from_name(path: str | None) -> str:
+    if path:
+        suffix = os.path.splitext(path)[1].lower()
+        if suffix in (".json", ".csv"):
+            return suffix[1:]
+    return "jsonl"
+
+
+def _resume_state(path: str, fmt: str, err: IO[str], *, quiet: bool) -> tuple[set[str], list[Any]]:
+    initial: list[Any] = []
+    try:
+        if fmt == "json":
+            state, initial = _io.read_json_array_state(path)
+        else:
+            state = _io.read_jsonl_state(path, repair=True)
+    except OSError as e:
+        raise ConfigError(f"cannot resume from {path}: {e.strerror or e}") from None
+    if not quiet:
+        notes = [f"{len(state.done)} done"]
+        if state.failed:
+            notes.append(f"{len(state.failed)} failed before, retrying")
+        if state.truncated:
+            notes.append(f"cut a partial last line of {state.truncated} bytes")
+        if state.bad_lines:
+            notes.append(f"{state.bad_lines} unreadable lines ignored")
+        print(f"factx: resuming {path}: {', '.join(notes)}", file=err)
+    return state.done, initial
+
+
+def _count(sources: list[_io.Source]) -> int | None:
+    """Articles expected, when cheap to know: files of one article each; JSONL lines."""
+    total = 0
+    for s in sources:
+        if s.is_stdin or s.suffix == ".json":
+            return None
+        if s.missing or s.suffix != ".jsonl":
+            total += 1
+            continue
+        try:
+            with open(s.path, "rb") as fh:
+                total += sum(1 for line in fh if line.strip())
+        except OSError:
+            total += 1
+    return total
+
+
+def _isatty(stream: IO[str]) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
