@@ -106,7 +106,7 @@ class Extractor:
             facts = await plan(session)
         else:
             facts = {"quotes": [], "statements": [], "visits": [], "agreements": []}
-        _verify_grounding(article, facts)
+        _verify_grounding(article, facts, session)
         session.usage.seconds = time.perf_counter() - started
         return ArticleFacts(
             source=source,
@@ -122,7 +122,7 @@ class Extractor:
         return asyncio.run(self.aextract(text, **kwargs))
 
 
-def _verify_grounding(article: Article, facts: dict[str, list[Any]]) -> None:
+def _verify_grounding(article: Article, facts: dict[str, list[Any]], session: Session) -> None:
     """Last line of defence: every span is at its offsets and in the body; quotes verbatim."""
     grounder = Grounder(article)
     for kind, items in facts.items():
@@ -130,9 +130,13 @@ def _verify_grounding(article: Article, facts: dict[str, list[Any]]) -> None:
             for span in fact.evidence:
                 problem = grounder.check(span)
                 if problem:
-                    raise ExtractionError(f"{kind}: {problem}", errors=[problem])
+                    raise ExtractionError(
+                        f"{kind}: {problem}", errors=[problem], usage=session.usage
+                    )
             if kind == "quotes" and fact.text not in article.text:
-                raise ExtractionError(f"quote {fact.text[:60]!r} is not verbatim")
+                raise ExtractionError(
+                    f"quote {fact.text[:60]!r} is not verbatim", usage=session.usage
+                )
 
 
 def extract(

@@ -522,12 +522,20 @@ def _check_single(article: Article, grounder: Grounder) -> Any:
                 if bad or not f.sentences:
                     errors.append(f"{kind}[{i}].sentences {f.sentences}: no such sentence numbers")
         for i, q in enumerate(ans.quotes):
+            found = grounder.locate(q.text)
             if q.sentence not in valid:
                 errors.append(f"quotes[{i}].sentence {q.sentence}: no such sentence number")
-            elif grounder.locate(q.text) is None:
+            elif not q.text.strip("\"'“”‘’„«»‹› "):
+                errors.append(f"quotes[{i}].text is empty: give the quoted words")
+            elif found is None:
                 errors.append(
                     f"quotes[{i}].text {q.text[:80]!r} is not verbatim in the article; copy "
                     "the quoted words exactly"
+                )
+            elif not article.in_body(found.start, found.end):
+                errors.append(
+                    f"quotes[{i}].text {q.text[:80]!r} is not in the article body (page "
+                    "furniture such as a related-articles list); leave it out"
                 )
         return errors
 

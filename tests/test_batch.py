@@ -90,7 +90,7 @@ def test_plain_strings_and_url_title_are_carried() -> None:
     records = {r["source"]: r for r in run(extract_many(items, ex))}
     assert set(records) == {"0", "x"}
     assert records["x"]["url"] == "https://e.x" and records["x"]["title"] == "Judul"
-    assert "url" not in records["0"]
+    assert records["0"]["url"] is None
 
 
 def test_one_failure_never_stops_the_run() -> None:

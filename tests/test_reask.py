@@ -202,11 +202,6 @@ def test_backend_error_is_never_reasked(server: Any) -> None:
 # ----------------------------------------------------------------------------- furniture
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: _pipeline._check_single accepts quotes found only in page furniture; "
-    "_api._verify_grounding then fails the whole article without a re-ask or usage",
-)
 def test_quote_from_related_articles_is_reasked() -> None:
     text = (SEEDS / "003_11419a4754fb116b.txt").read_text(encoding="utf-8")
     article = Article.parse(text)
@@ -217,4 +212,12 @@ def test_quote_from_related_articles_is_reasked() -> None:
     )
     facts = extractor(fake).extract(text)
     assert [q.text for q in facts.quotes] == [body_quote]
+    assert facts.usage.reasks == 1
+
+
+def test_quote_of_bare_quote_marks_is_reasked() -> None:
+    n = sentence_with(REAL)
+    fake = FakeBackend([quote("“", n), quote(REAL)])
+    facts = extractor(fake).extract(TEXT)
+    assert all(q.text for q in facts.quotes)
     assert facts.usage.reasks == 1

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import logging
 import random
+import re
 import time
 from typing import Any, Literal
 
@@ -110,6 +112,8 @@ class OpenAIBackend:
             http_client=http_client,
         )
         self._instructor = instructor
+        # instructor logs every failed attempt at ERROR; factx reports failures itself.
+        logging.getLogger("instructor").addHandler(logging.NullHandler())
         self._clients: dict[str, Any] = {}
 
     def __repr__(self) -> str:  # never shows the key
@@ -201,6 +205,7 @@ class OpenAIBackend:
         usage: Usage,
     ) -> Reply[T]:
         import openai
+        from instructor.core import InstructorRetryException
 
         kwargs: dict[str, Any] = {
             "model": self.model,
@@ -219,7 +224,7 @@ class OpenAIBackend:
         client = self._instructor_client(fmt)
         try:
             value, completion = await client.chat.completions.create_with_completion(**kwargs)
-        except self._instructor.exceptions.InstructorRetryException as e:
+        except InstructorRetryException as e:
             cause = e.__cause__
             if isinstance(cause, openai.APIError):
                 raise cause from None
@@ -259,5 +264,6 @@ def _is_format_rejection(e: Any) -> bool:
 
 
 def _short(e: BaseException, limit: int = 300) -> str:
-    text = str(e)
+    # A server may echo the request's credentials in its error body: redact bearer tokens.
+    text = re.sub(r"(sk-|Bearer\s+)[A-Za-z0-9_\-]{8,}", r"\1[REDACTED]", str(e))
     return text if len(text) <= limit else text[:limit] + "..."
