@@ -107,7 +107,9 @@ def build_actors(article: Article, entities: list[tuple[str, str]]) -> list[Acto
                 people.append(a)
                 actors.append(a)
         else:
-            if any(a.kind == "organisation" and fold(a.name).text == fold(name).text for a in actors):
+            if any(
+                a.kind == "organisation" and fold(a.name).text == fold(name).text for a in actors
+            ):
                 continue
             a = Actor(name, "organisation", forms={name})
             # "Kementerian Luar Negeri (FO)": the acronym in parentheses is a form too.

@@ -208,18 +208,18 @@ def _split(text: str, start: int, end: int) -> list[tuple[int, int]]:
         if depth_close is not None:
             if c == depth_close:
                 depth_close = None
-        elif c in "“„«\"" and (i == start or not text[i - 1].isalnum()):
+        elif c in '“„«"' and (i == start or not text[i - 1].isalnum()):
             depth_close = _OPEN_TO_CLOSE[c]
         elif c in ".!?" and depth_close is None:
             j = i + 1
-            while j < end and text[j] in ".!?”\"’)":
+            while j < end and text[j] in '.!?”"’)':
                 j += 1
             if j < end and text[j] == " ":
                 k = j
                 while k < end and text[k] == " ":
                     k += 1
                 nxt = text[k] if k < end else ""
-                if (nxt.isupper() or nxt.isdigit() or nxt in "“\"‘(") and not _ABBREV.search(
+                if (nxt.isupper() or nxt.isdigit() or nxt in '“"‘(') and not _ABBREV.search(
                     text[max(start, i - 6) : i + 1]
                 ):
                     cuts.append((j, k))
@@ -250,6 +250,11 @@ def _quotations(text: str, sentences: list[Sentence]) -> list[Quotation]:
             opening = close is not None and (i == a or not text[i - 1].isalnum())
             if opening and close is not None:
                 j = text.find(close, i + 1, b)
+                if c == "“":
+                    # A closing quote typed as an opening one: 'itu, “Menteri ...'.
+                    k = text.find("“", i + 1, b)
+                    if 0 <= k and (j < 0 or k < j) and text[:k].rstrip().endswith((",", ".")):
+                        j = k
                 if c == '"' and j < 0:
                     break
                 if j > i + 1:

@@ -72,7 +72,10 @@ class Grounder:
     def check(self, span: Span) -> str | None:
         """Why ``span`` is not valid evidence, or None when it is."""
         text = self.article.text
-        if not (0 <= span.start < span.end <= len(text)) or text[span.start : span.end] != span.text:
+        if (
+            not (0 <= span.start < span.end <= len(text))
+            or text[span.start : span.end] != span.text
+        ):
             return f"evidence {span.text[:60]!r} is not at offsets {span.start}:{span.end}"
         if not self.article.in_body(span.start, span.end):
             return (

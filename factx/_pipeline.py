@@ -116,8 +116,18 @@ _SPEAKER_FOLLOWS = re.compile(
 )
 
 
+def _subject_like(m: Mention, sentence: str, offset: int) -> bool:
+    """A person, or a state/office not used as a modifier ('menteri Pakistan', 'dengan Rusia')."""
+    if m.actor.kind == "person":
+        return True
+    before = sentence[: m.start - offset].rstrip(" ")
+    word = re.search(r"(\w+)$", before)
+    return not (word and before.endswith(word.group(1)) and word.group(1)[0].islower())
+
+
 def _attributed(rest: str, offset: int, actors: list[Actor]) -> Actor | None:
-    """The speaker a speech verb points at, found by position alone (no model call).
+    """The speaker a speech verb points at, by position alone (no model call), or None when
+    the sentence names them only by role or pronoun ('kata menteri itu', 'Dia mengatakan').
 
     ``rest`` is a sentence with its quotations blanked, starting at article ``offset``.
     """
@@ -129,12 +139,14 @@ def _attributed(rest: str, offset: int, actors: list[Actor]) -> Actor | None:
         if _SPEAKER_FOLLOWS.fullmatch(cue.group(0)):
             follow = [m for m in ms if b <= m.start <= b + 40]
             if follow:
-                return _pick(follow)
-        before = [m for m in ms if m.end <= a]
-        if before:
-            # The subject of the clause: the last actor named before the verb, preferring
-            # people over offices over states within the nearest 60 characters.
-            near = [m for m in before if a - m.end <= 60] or before[-1:]
+                gap = rest[b - offset : follow[0].start - offset]
+                people = [m for m in follow if m.actor.kind == "person"]
+                if not gap.strip(" ,:") or people:
+                    return people[0].actor if people else follow[0].actor
+                return None  # 'kata menteri luar negeri Rusia': a role, not the state
+        before = [m for m in ms if m.end <= a and _subject_like(m, rest, offset)]
+        near = [m for m in before if a - m.end <= 60]
+        if near:
             return _pick(near)
     return None
 
@@ -191,22 +203,18 @@ async def _staged_quotes(session: Session, actors: list[Actor]) -> list[Quote]:
         attribution = _strip_quotes(article, s)
         ms = mentions(attribution, s.start, actors)
         speaker: Actor | None
-        starts_sentence = q.start - s.start <= 2
-        if len(_distinct(ms)) == 1:
-            speaker = ms[0].actor
-        elif ms and (found := _attributed(attribution, s.start, actors)) is not None:
+        distinct = _distinct(ms)
+        if (found := _attributed(attribution, s.start, actors)) is not None:
             speaker = found
-        elif ms:
-            speaker = _pick(ms, after=q.end if starts_sentence else None)
-            if not starts_sentence:
-                before = [m for m in ms if m.end <= q.start]
-                speaker = _pick(before) or speaker
+        elif len(distinct) == 1 and distinct[0].kind == "person":
+            speaker = distinct[0]
         elif (
-            last_speaker is not None
+            not ms
+            and last_speaker is not None
             and q.sentence - last_sentence <= 1
             and not _has_other_cue(attribution)
         ):
-            speaker = last_speaker  # a quote continued in the next sentence
+            speaker = last_speaker  # a quotation continued in the next sentence
         else:
             speaker = await _ask_speaker(session, q, s, actors)
         if speaker is None:
@@ -275,8 +283,8 @@ async def _staged_statements(
         if not _is_statement_candidate(article, s):
             continue
         rest = _strip_quotes(article, s)
+        actor = _attributed(rest, s.start, actors)
         local = _distinct(mentions(rest, s.start, actors))
-        actor: Actor | None = local[0] if len(local) == 1 else _attributed(rest, s.start, actors)
         if actor is None:
             choices = [a.name for a in local] + [
                 n for n in names if n not in {a.name for a in local}

@@ -217,10 +217,7 @@ class OpenAIBackend:
         if max_tokens:
             kwargs["max_tokens"] = max_tokens
         if fmt == "json_object":
-            # llama.cpp-style servers build a grammar from a schema inside response_format.
-            kwargs["extra_body"] = {
-                "response_format": {"type": "json_object", "schema": schema_of(response_model)}
-            }
+            return await self._call_json_object(messages, response_model, max_tokens, usage)
         client = self._instructor_client(fmt)
         try:
             value, completion = await client.chat.completions.create_with_completion(**kwargs)
@@ -236,6 +233,39 @@ class OpenAIBackend:
         usage.calls += 1
         _add_usage(usage, getattr(completion, "usage", None))
         return Reply(value=value, raw=_raw_text(completion), usage=usage)
+
+    async def _call_json_object(
+        self,
+        messages: list[Message],
+        response_model: type[T],
+        max_tokens: int | None,
+        usage: Usage,
+    ) -> Reply[T]:
+        """llama.cpp-style servers: the schema rides in ``response_format`` (the server compiles
+        it to a grammar). instructor's JSON mode would also append the schema to the system
+        prompt, which changes the prompt prefix per question and defeats the server's KV-cache
+        reuse of the article, so this one path parses with pydantic directly."""
+        extra: dict[str, Any] = {}
+        if max_tokens:
+            extra["max_tokens"] = max_tokens
+        completion = await self._client.chat.completions.create(
+            model=self.model,
+            messages=messages,  # type: ignore[arg-type]
+            temperature=self.temperature,
+            response_format={  # type: ignore[typeddict-item]
+                "type": "json_object",
+                "schema": schema_of(response_model),
+            },
+            **extra,
+        )
+        usage.calls += 1
+        _add_usage(usage, getattr(completion, "usage", None))
+        raw = _raw_text(completion)
+        try:
+            value = response_model.model_validate_json(raw or "")
+        except ValidationError as e:
+            return Reply(value=None, raw=raw, usage=usage, error=_describe(e))
+        return Reply(value=value, raw=raw, usage=usage)
 
 
 def _add_usage(usage: Usage, reported: Any) -> None:
