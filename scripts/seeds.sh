@@ -3,5 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-.venv/bin/factx extract seeds/ -o out/seeds.jsonl --backend local --no-cache "$@"
+.venv/bin/factx extract "seeds/*.txt" -o out/seeds.jsonl --backend local --no-cache "$@"
 .venv/bin/factx eval --gold seeds/seeds.gold.jsonl out/seeds.jsonl --articles seeds

@@ -70,7 +70,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def llama_server() -> object:
+def llama_server(tmp_path_factory: pytest.TempPathFactory) -> object:
     if importlib.util.find_spec("uvicorn") is None or importlib.util.find_spec("fastapi") is None:
         if os.environ.get("FACTX_REQUIRE_MODEL") == "1":
             raise RuntimeError("llama-cpp-python[server] is not installed (extra 'server')")
@@ -78,20 +78,22 @@ def llama_server() -> object:
     from factx.backends._local import assemble
 
     port = _free_port()
+    # The server logs a lot: to a file, since an unread pipe would fill and stall it.
+    log = (tmp_path_factory.mktemp("llama-server") / "server.log").open("w+b")
     proc = subprocess.Popen(
         [sys.executable, "-m", "llama_cpp.server", "--model", str(assemble()),
          "--model_alias", "qwen", "--host", "127.0.0.1", "--port", str(port),
          "--n_ctx", "8192", "--n_threads", str(os.cpu_count() or 2)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}/v1"
     try:
         deadline = time.monotonic() + 180
         while True:
             if proc.poll() is not None:
-                err = proc.stderr.read().decode() if proc.stderr else ""
-                raise RuntimeError(f"llama_cpp.server exited: {err[-2000:]}")
+                log.seek(0)
+                raise RuntimeError(f"llama_cpp.server exited: {log.read().decode()[-2000:]}")
             try:
                 if httpx.get(f"{url}/models", timeout=2).status_code == 200:
                     break
@@ -107,6 +109,7 @@ def llama_server() -> object:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()
 
 
 def test_openai_compatible_server_on_loopback(llama_server: str) -> None:

@@ -8,6 +8,7 @@ so a half-written file is never taken for a good one.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import hashlib
 import importlib.util
 import os
@@ -113,13 +114,16 @@ def _load(path: str, n_ctx: int, n_threads: int) -> Any:
                 from llama_cpp import Llama
             except ImportError as e:
                 raise MissingExtraError("local", "llama-cpp-python") from e
-            _LOADED[key] = Llama(
+            llama = Llama(
                 model_path=path,
                 n_ctx=n_ctx,
                 n_threads=n_threads,
                 n_batch=512,
                 verbose=False,
             )
+            # Free it before interpreter teardown, when llama.cpp's bindings are already gone.
+            atexit.register(llama.close)
+            _LOADED[key] = llama
         return _LOADED[key]
 
 
