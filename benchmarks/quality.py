@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--backend", default="local")
     ap.add_argument("--strategy", default="auto")
     ap.add_argument("--seeds", default=str(ROOT / "seeds"))
-    ap.add_argument("--out", default=str(ROOT / "out" / "seeds.jsonl"))
+    ap.add_argument("--out", default=str(ROOT / "out" / "quality.jsonl"))
     ap.add_argument("--only", nargs="*", help="doc name prefixes to run")
     ap.add_argument("--show-errors", action="store_true")
     args = ap.parse_args(argv)
