@@ -754,6 +754,8 @@ def make_writer(
     initial: Sequence[Any] = (),
 ) -> Writer:
     """A writer for ``fmt`` (``jsonl``, ``json`` or ``csv``) to ``path`` or ``stream``."""
+    if path is not None:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)  # "-o out/new/x.jsonl" just works
     if fmt == "jsonl":
         return JsonlWriter(path, stream=stream)
     if fmt == "json":
