@@ -19,6 +19,12 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _CAPTION = re.compile(
     r"\b(foto|photo|image|gambar|ilustrasi|bild|credit|kredit|sumber foto)\s*:", re.IGNORECASE
 )
+# Photo captions by their shape: the agencies' "FILE –" prefix, or a short line that ends in
+# ", <full date>." (AP/Reuters/VOA style: "Lavrov speaks in Islamabad, April 7, 2021.").
+_CAPTION_SHAPE = re.compile(
+    r"^\s*(?:FILE(?: PHOTO)?|FOTO(?: ARSIP)?|ARSIP)\s*[-–—:]|"
+    r",\s*(?:\d{1,2}\s+\w+\.?\s+\d{4}|[A-Z]\w+\.?\s+\d{1,2},\s+\d{4})\.?\s*$"
+)
 _FURNITURE = re.compile(
     r"^\s*(\[[^\]]*\]|baca juga|read also|read more|related|lihat juga|simak juga|advertisement"
     r"|iklan|komentar|comments?|share|bagikan|tags?)\b",
@@ -141,6 +147,12 @@ def _is_prose(line: str) -> bool:
     return words >= 25 or (words >= 8 and line.rstrip().endswith(_END_PUNCT))
 
 
+def _is_caption(line: str) -> bool:
+    if _CAPTION.search(line):
+        return True
+    return bool(_CAPTION_SHAPE.search(line)) and len(_WORD.findall(line)) <= 40
+
+
 def _blocks(text: str) -> list[Block]:
     spans: list[tuple[int, int]] = []
     for m in re.finditer(r"[^\n]+", text):
@@ -152,15 +164,21 @@ def _blocks(text: str) -> list[Block]:
         if e > s:
             spans.append((s, e))
     lines = [text[s:e] for s, e in spans]
-    caption = [bool(_CAPTION.search(t)) for t in lines]
+    caption = [_is_caption(t) for t in lines]
+    # A line repeated next to itself (caption and its alt text) is a caption too.
+    bare = [_CAPTION_SHAPE.sub("", t).strip().casefold() for t in lines]
+    for i in range(1, len(lines)):
+        if bare[i] and bare[i] == bare[i - 1] and len(_WORD.findall(lines[i])) >= 4:
+            caption[i] = caption[i - 1] = True
     furniture = [bool(_FURNITURE.match(t)) for t in lines]
     prose = [_is_prose(t) and not caption[i] and not furniture[i] for i, t in enumerate(lines)]
     # Clusters of prose lines where consecutive prose lines are at most one line apart.
+    # Captions inside the article (a photo and its alt text) do not count as distance.
     clusters: list[list[int]] = []
     for i, ok in enumerate(prose):
         if not ok:
             continue
-        if clusters and i - clusters[-1][-1] <= 2:
+        if clusters and i - clusters[-1][-1] - sum(caption[clusters[-1][-1] + 1 : i]) <= 2:
             clusters[-1].append(i)
         else:
             clusters.append([i])

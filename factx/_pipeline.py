@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, create_model
 
-from . import _prompts
+from . import _prompts, _visits
 from ._actors import Actor, Mention, build_actors, mentions
 from ._article import Article, Quotation, Sentence
 from ._ground import Grounder, span_of
@@ -322,79 +322,61 @@ def _reported_clause(rest: str) -> str:
     return " ".join(clause.split()).strip(" ,.")
 
 
-_INVITE = re.compile(r"\b(undangan|mengundang|diundang|invitation|invited|invite)\b", re.I)
-
-
 async def _staged_visits(session: Session, actors: list[Actor], names: list[str]) -> list[Visit]:
+    """Visits read by code (cue, destination, visitor, tense); the model names the visitor
+    only when the sentence refers to them in a way code cannot resolve."""
     article = session.article
-    people = [a for a in actors if a.kind == "person"]
-    if not people:
+    people = _visits.People.read(article, actors)
+    if not people.actors:
         return []
+    strip = {s.index: _strip_quotes(article, s) for s in article.sentences}
     out: list[Visit] = []
-    for s in article.sentences:
-        rest = _strip_quotes(article, s)
-        if not _TRAVEL.search(rest):
+    for c in _visits.candidates(article, people, strip):
+        visitor = c.visitor
+        if visitor is None and c.needs_model:
+            visitor = await _ask_visitor(session, c, people)
+        if visitor is None:
             continue
-        places = find_places(rest)
-        if not places:
-            continue
-        near = [x for x in article.sentences if s.index - 2 <= x.index < s.index]
-        local = _distinct(mentions(rest, s.start, people))
-        for x in reversed(near):
-            local += [a for a in _distinct(mentions(x.text, x.start, people)) if a not in local]
-        if not local:
-            continue
-        choices = [a.name for a in local]
-        model = create_model(
-            "VisitAnswer",
-            visitor=(_enum("Visitor", [*choices[:10], _NONE]), ...),
-            to=(_enum("Place", [p.text for p in places][:8]), ...),
-            status=(Literal["planned", "ongoing", "completed", "cancelled"], ...),
-        )
-        ans = await _ask_or_skip(
-            session, _prompts.VISIT.format(n=s.index, sentence=s.text), model, max_tokens=40
-        )
-        if ans is None or ans.visitor.value == _NONE:
-            continue
-        place = next(p for p in places if p.text == ans.to.value)
-        dates = _dates(article, s)
-        years = [d for d in dates if len(d) == 4]
-        if len(years) > 1 and len(years) == len(dates):
+        years = [d for d in c.dates if len(d) == 4]
+        if len(years) > 1 and len(years) == len(c.dates):
             date_sets: list[str | None] = list(years)  # "in 2017 and 2019": one visit each
         else:
-            date_sets = [dates[0] if dates else None]
-        inviter = None
-        inv = _INVITE.search(rest)
-        if inv:
-            after = [m for m in mentions(rest, s.start, people) if m.start >= s.start + inv.end()]
-            inviter = after[0].actor.name if after else None
+            date_sets = [c.dates[0] if c.dates else None]
+        city = c.place.city or _city_in(c.sentence.text, c.place.country)
         for d in date_sets:
-            status = _status_from_date(d, article) or ans.status
             out.append(
                 Visit(
-                    visitor=Person(name=ans.visitor.value),
-                    destination=Destination(
-                        country=place.country, city=place.city or _city_in(rest, place.country)
-                    ),
+                    visitor=Person(name=visitor.name),
+                    destination=Destination(country=c.place.country, city=city),
                     start_date=d,
-                    inviter=inviter if inviter != ans.visitor.value else None,
-                    status=status,
-                    evidence=[_sentence_span(article, s)],
+                    inviter=c.inviter.name if c.inviter and c.inviter is not visitor else None,
+                    status=c.status,
+                    evidence=[_sentence_span(article, c.sentence)],
                 )
             )
-    return _merge_visits(out)
+    published = article.published.isoformat() if article.published else None
+    return _merge_visits(out, published)
 
 
-def _status_from_date(iso: str | None, article: Article) -> str | None:
-    """'completed' or 'planned' when the visit's date is clearly before or after publication."""
-    if not iso or article.published is None:
+async def _ask_visitor(
+    session: Session, c: _visits.Candidate, people: _visits.People
+) -> Actor | None:
+    article = session.article
+    s = c.sentence
+    near = [x for x in article.sentences if s.index - 2 <= x.index <= s.index]
+    local: list[Actor] = []
+    for x in reversed(near):
+        local += [a for a in _distinct(mentions(x.text, x.start, people.actors)) if a not in local]
+    if not local:
         return None
-    pub = article.published.isoformat()[: len(iso)]
-    if iso < pub:
-        return "completed"
-    if iso > pub:
-        return "planned"
-    return None
+    model = create_model(
+        "Visitor", visitor=(_enum("Visitor", [*[a.name for a in local[:10]], _NONE]), ...)
+    )
+    question = _prompts.VISITOR.format(n=s.index, sentence=s.text, cue=c.cue, place=c.place.text)
+    ans = await _ask_or_skip(session, question, model, max_tokens=20)
+    if ans is None or ans.visitor.value == _NONE:
+        return None
+    return next(a for a in local if a.name == ans.visitor.value)
 
 
 def _city_in(text: str, country: str) -> str | None:
@@ -404,21 +386,16 @@ def _city_in(text: str, country: str) -> str | None:
     return None
 
 
-def _merge_visits(visits: list[Visit]) -> list[Visit]:
-    """Sentences about the same trip become one visit with several pieces of evidence."""
+def _merge_visits(visits: list[Visit], published: str | None) -> list[Visit]:
+    """Sentences about the same trip become one visit with several pieces of evidence.
+
+    Same visitor, destination country and status, and the same date; an undated sentence
+    joins a dated one only when that date is in the publication's year (the trip the article
+    is about), so "last visited in 2012" stays a separate visit.
+    """
     out: list[Visit] = []
     for v in visits:
-        same = next(
-            (
-                o
-                for o in out
-                if o.visitor.name == v.visitor.name
-                and o.destination.country == v.destination.country
-                and o.status == v.status
-                and (o.start_date or "")[:4] in ("", (v.start_date or "")[:4])
-            ),
-            None,
-        )
+        same = next((o for o in out if _same_trip(o, v, published)), None)
         if same is None:
             out.append(v)
             continue
@@ -427,6 +404,20 @@ def _merge_visits(visits: list[Visit]) -> list[Visit]:
         same.inviter = same.inviter or v.inviter
         same.destination.city = same.destination.city or v.destination.city
     return out
+
+
+def _same_trip(a: Visit, b: Visit, published: str | None) -> bool:
+    if (a.visitor.name, a.destination.country, a.status) != (
+        b.visitor.name,
+        b.destination.country,
+        b.status,
+    ):
+        return False
+    da, db = a.start_date, b.start_date
+    if da is None or db is None:
+        dated = da or db
+        return dated is None or (published is not None and dated[:4] == published[:4])
+    return da[: min(len(da), len(db))] == db[: min(len(da), len(db))]
 
 
 async def _staged_agreements(session: Session, actors: list[Actor]) -> list[Agreement]:

@@ -34,11 +34,11 @@ QUOTE_SPEAKER = (
     "named speaker.) Choose 'unknown' only if the article does not say."
 )
 
-VISIT = (
+VISITOR = (
     "Sentence [{n}]: {sentence}\n"
-    "Does it report a person travelling (past, now or planned) to another country or city "
-    "in an official capacity? A host is not a visitor. If not, visitor is none. status is "
-    "relative to the article date."
+    "Who is the person that travels ('{cue}') to {place} in this sentence? Use the context "
+    "to resolve a role or pronoun. A host who receives a visitor is not the visitor. "
+    "Choose none if nobody travels."
 )
 
 AGREEMENT = (
