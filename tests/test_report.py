@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import runpy
 import shutil
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -323,6 +324,17 @@ def test_stale_pages_are_removed(tmp_path: Path) -> None:
     assert sorted(p.name for p in (tmp_path / "r_files").iterdir()) == ["0001-0.txt.html"]
 
 
+def test_thousand_articles(capsys: pytest.CaptureFixture[str]) -> None:
+    """The benchmark's 1,000 synthetic articles: one page each, one index (time is printed)."""
+    bench = runpy.run_path(str(ROOT / "benchmarks" / "report_speed.py"))
+    assert bench["main"](["--articles", "1000"]) == 0
+    out = capsys.readouterr().out
+    assert "articles: 1000 (20 failed), facts: 11760" in out
+    assert "pages: 980 totalling" in out
+    with capsys.disabled():
+        print("\n" + out)
+
+
 def test_cli_view(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     pred = write_jsonl(tmp_path / "pred.jsonl", [*seed_records(), hostile_record()])
     out = tmp_path / "rep"
@@ -510,6 +522,11 @@ def test_browser_hostile_input_runs_nothing(page: Any, tmp_path: Path) -> None:
         assert page.locator("img").count() == 0
         assert page.locator("a[href^=javascript]").count() == 0
     assert page.locator("#article").text_content() == HOSTILE_TEXT
+    # Defence in depth: the CSP refuses any inline script but the page's own.
+    page.evaluate(
+        """() => { const s = document.createElement('script');
+                   s.textContent = 'window.__pwned = 1'; document.body.appendChild(s); }"""
+    )
     assert page.locator(".card.k-quote dd").first.text_content() == HOSTILE
     page.locator(".card.k-quote").click()
     page.locator("mark.k-quote").first.hover()
