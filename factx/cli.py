@@ -350,6 +350,8 @@ def _view(args: argparse.Namespace, err: IO[str]) -> int:
 
     entries, skipped = report.read_predictions(args.predictions)
     fields = _io.Fields(text=args.text_field, id=args.id_field)
+    if args.articles and not os.path.exists(args.articles):
+        raise ConfigError(f"--articles {args.articles}: no such file or directory")
     texts = report.ArticleDirectory(args.articles or ".", fields)
     try:
         result = report.write_report(

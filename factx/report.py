@@ -252,6 +252,11 @@ def _e(value: object) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
+def _text(value: str) -> str:
+    """Escape article text; CR as a reference, which HTML parsing keeps (a raw CR becomes LF)."""
+    return _e(value).replace("\r", "&#13;")
+
+
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
                  "\u2029": "\\u2029"}  # fmt: skip
 
@@ -311,7 +316,7 @@ def highlight(text: str, marks: Iterable[_Mark]) -> str:
     stack: list[_Mark] = []
     pos = 0
     for p in sorted(bounds):
-        out.append(_e(text[pos:p]))
+        out.append(_text(text[pos:p]))
         pos = p
         if any(m.end == p for m in stack):
             reopen: list[_Mark] = []
@@ -416,8 +421,8 @@ def _cards(facts: ArticleFacts, text: str | None) -> list[_Card]:
     return cards
 
 
-def _render_card(card: _Card) -> str:
-    good = " ".join(sid for sid, _, problem in card.spans if problem is None)
+def _render_card(card: _Card, highlighted: bool) -> str:
+    good = " ".join(sid for sid, _, problem in card.spans if problem is None and highlighted)
     rows = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in card.rows)
     evidence = []
     for sid, span, problem in card.spans:
@@ -701,7 +706,7 @@ def render_article(
         article += "Facts are listed without highlighting.</div>"
         article = f'<div id="article">{article}</div>'
     else:
-        article = f'<pre class="text" id="article">{highlight(text, marks)}</pre>'
+        article = f'<div class="text" id="article">{highlight(text, marks)}</div>'
     notes = "".join(
         f'<div class="notice">Extraction warning: {_e(w)}</div>' for w in facts.warnings
     )
@@ -710,7 +715,7 @@ def render_article(
         of_kind = [c for c in cards if c.kind == kind]
         if of_kind:
             groups.append(f"<h2>{_LABEL[kind]}s ({len(of_kind)})</h2>")
-            groups.extend(_render_card(c) for c in of_kind)
+            groups.extend(_render_card(c, text is not None) for c in of_kind)
     if not cards:
         groups.append('<p class="meta">No facts were extracted from this article.</p>')
     data = {

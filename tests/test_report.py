@@ -106,12 +106,12 @@ def write_jsonl(path: Path, records: list[dict[str, Any]]) -> Path:
     return path
 
 
-HOSTILE_TEXT = f"Berita.\n\nMenteri {HOSTILE} berkata hari ini.\n"
+HOSTILE_TEXT = f"\nBerita.\r\n\r\nMenteri {HOSTILE}\r\nberkata hari ini.\n"
 
 
 def hostile_record() -> dict[str, Any]:
     start = HOSTILE_TEXT.index("Menteri")
-    end = HOSTILE_TEXT.index(" berkata")
+    end = HOSTILE_TEXT.index("berkata")
     span = {"text": HOSTILE_TEXT[start:end], "start": start, "end": end}
     return {
         "source": "evil.txt",
@@ -241,13 +241,22 @@ def test_mismatched_span_is_warned_not_highlighted() -> None:
     assert "offsets 90–95 are outside the article (25 characters)" in page
 
 
+def test_page_without_text_lists_facts_unhighlighted() -> None:
+    facts = ArticleFacts.model_validate(hostile_record())
+    page = report.render_article(facts, None, text_problem="evil.txt: article not found")
+    parsed = parse(page)
+    assert not [a for t, a in parsed.tags if t == "mark"]
+    assert {a["data-spans"] for t, a in parsed.tags if t == "section"} == {""}
+    assert "Article text not available: evil.txt: article not found" in page
+
+
 def test_hostile_strings_are_escaped_everywhere(tmp_path: Path) -> None:
     facts = ArticleFacts.model_validate(hostile_record())
     page = report.render_article(facts, HOSTILE_TEXT)
     parsed = parse(page)
     assert {t for t, _ in parsed.tags} <= {
         "html", "head", "meta", "title", "style", "body", "header", "h1", "div", "a", "span",
-        "nav", "b", "main", "pre", "mark", "aside", "h2", "section", "dl", "dt", "dd", "ul", "li",
+        "nav", "b", "main", "mark", "aside", "h2", "section", "dl", "dt", "dd", "ul", "li",
         "q", "p", "script",
     }  # fmt: skip
     for tag, attrs in parsed.tags:
@@ -346,6 +355,8 @@ def test_cli_view(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "evil.txt: article not found" in (out / "index.html").read_text("utf-8")
     assert main(["view", str(tmp_path / "none.jsonl"), "-o", str(out)]) == 1
     assert "none.jsonl: cannot read" in capsys.readouterr().err
+    assert main(["view", str(pred), "--articles", str(tmp_path / "nope"), "-o", str(out)]) == 2
+    assert "--articles" in capsys.readouterr().err
 
 
 def test_cli_extract_html(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -509,7 +520,7 @@ def test_browser_index_links_and_filter(page: Any, tmp_path: Path) -> None:
 
 def test_browser_hostile_input_runs_nothing(page: Any, tmp_path: Path) -> None:
     (tmp_path / "arts").mkdir()
-    (tmp_path / "arts" / "evil.txt").write_text(HOSTILE_TEXT, encoding="utf-8")
+    (tmp_path / "arts" / "evil.txt").write_bytes(HOSTILE_TEXT.encode())  # CRLF kept
     pred = write_jsonl(tmp_path / "pred.jsonl", [hostile_record()])
     entries, _ = report.read_predictions(pred)
     result = report.write_report(
@@ -521,7 +532,9 @@ def test_browser_hostile_input_runs_nothing(page: Any, tmp_path: Path) -> None:
         assert page.evaluate("window.__pwned") is None
         assert page.locator("img").count() == 0
         assert page.locator("a[href^=javascript]").count() == 0
-    assert page.locator("#article").text_content() == HOSTILE_TEXT
+    assert page.locator("#article").text_content() == HOSTILE_TEXT  # leading LF and CRs kept
+    span = hostile_record()["quotes"][0]["evidence"][0]["text"]
+    assert set(page.evaluate(SPAN_TEXTS).values()) == {span}
     # Defence in depth: the CSP refuses any inline script but the page's own.
     page.evaluate(
         """() => { const s = document.createElement('script');
