@@ -45,10 +45,11 @@ __all__ = [
     "ArticleDirectory",
     "Entry",
     "ReportResult",
+    "TextLookup",
     "entries_from_records",
     "read_predictions",
     "render_article",
-    "render_index",
+    "script_json",
     "text_lookup",
     "write_report",
 ]
@@ -300,7 +301,7 @@ def _span_problem(text: str | None, span: Span) -> str | None:
     return None
 
 
-def highlight(text: str, marks: Iterable[_Mark]) -> str:
+def _highlight(text: str, marks: Iterable[_Mark]) -> str:
     """The escaped article text with a ``<mark>`` per span.
 
     Spans inside others are nested; a span crossing another is closed at the crossing and
@@ -706,7 +707,7 @@ def render_article(
         article += "Facts are listed without highlighting.</div>"
         article = f'<div id="article">{article}</div>'
     else:
-        article = f'<div class="text" id="article">{highlight(text, marks)}</div>'
+        article = f'<div class="text" id="article">{_highlight(text, marks)}</div>'
     notes = "".join(
         f'<div class="notice">Extraction warning: {_e(w)}</div>' for w in facts.warnings
     )
@@ -757,7 +758,7 @@ class _Row:
     text_problem: str | None = None
 
 
-def render_index(rows: list[_Row], problems: list[str], title: str = "factx report") -> str:
+def _render_index(rows: list[_Row], problems: list[str], title: str = "factx report") -> str:
     """The index page: one row per article with counts per kind, failures and problems."""
     totals = {k: 0 for k in KINDS}
     failed = 0
@@ -932,7 +933,7 @@ def write_report(
     for old in folder.iterdir():
         if _PAGE_NAME.match(old.name) and old.name not in keep:
             old.unlink()
-    _write(index, render_index(rows, result.skipped, title))
+    _write(index, _render_index(rows, result.skipped, title))
     return result
 
 

@@ -208,7 +208,7 @@ def test_nested_and_crossing_spans() -> None:
         report._Mark("e3", "v0", "visits", 7, 18),  # crosses e1 and e2
         report._Mark("e4", "a0", "agreements", 3, 9),  # same range as e2
     ]
-    parsed = parse(f'<pre id="article">{report.highlight(text, marks)}</pre>')
+    parsed = parse(f'<div id="article">{report._highlight(text, marks)}</div>')
     assert parsed.text == text
     for m in marks:
         assert parsed.span_text[m.span_id] == text[m.start : m.end], m
