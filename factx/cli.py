@@ -5,6 +5,7 @@
     factx extract PATH... [-o OUT] [--format jsonl|json|csv] [--backend B] ...
     factx schema [KIND]
     factx eval PREDICTIONS --gold GOLD ...
+    factx view PREDICTIONS [--articles DIR] -o REPORT.html
     factx --version
 
 Resuming ``extract``: when ``-o OUT`` already exists (JSONL or JSON format), ids that already
@@ -25,6 +26,7 @@ import json
 import os
 import sys
 import time
+from collections.abc import Iterator
 from typing import IO, Any
 
 from . import _io
@@ -114,6 +116,9 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--no-progress", action="store_true", help="no progress line on stderr")
     ex.add_argument("-q", "--quiet", action="store_true", help="no progress and no summary")
     ex.add_argument("--debug", action="store_true", help="show tracebacks of errors")
+    ex.add_argument(
+        "--html", metavar="REPORT", help="also write the HTML review report (see 'factx view')"
+    )
 
     sc = sub.add_parser("schema", help="print the JSON Schema of the output")
     sc.add_argument(
@@ -124,6 +129,24 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     sub.add_parser("eval", help="score predictions against a gold file", add_help=False)
+
+    vw = sub.add_parser(
+        "view",
+        help="write an HTML review report of an output",
+        description="Write an HTML review report: each article with its evidence highlighted and "
+        "its facts as cards, one page per article plus an index. REPORT.html is the index and the "
+        "pages go to REPORT_files/; a REPORT without .html is a folder (index.html, articles/).",
+    )
+    vw.add_argument("predictions", metavar="PREDICTIONS", help="output of 'factx extract'")
+    vw.add_argument(
+        "--articles",
+        metavar="PATH",
+        help="folder of the articles (or a JSON/JSONL file of them); default: the current folder",
+    )
+    vw.add_argument("-o", "--output", required=True, metavar="REPORT", help="REPORT.html or folder")
+    vw.add_argument("--text-field", default="text", metavar="F", help="JSON(L) text field")
+    vw.add_argument("--id-field", default="id", metavar="F", help="JSON(L) id field")
+    vw.add_argument("--debug", action="store_true", help="show tracebacks of errors")
     return parser
 
 
@@ -159,11 +182,13 @@ def main(
         return e.code if isinstance(e.code, int) else 2
     if args.command is None:
         parser.print_usage(err)
-        print("factx: error: a command is required (extract, schema, eval)", file=err)
+        print("factx: error: a command is required (extract, schema, eval, view)", file=err)
         return 2
     if args.command == "schema":
         return _schema(args.kind, out, err)
     try:
+        if args.command == "view":
+            return _view(args, err)
         return _extract(args, backend=backend, stdin=stdin, out=out, err=err)
     except FactxError as e:
         if args.debug:
@@ -252,6 +277,10 @@ def _extract(
     items = _io.read_sources(sources, fields=fields, stdin=stdin)
     show_progress = not (args.no_progress or args.quiet) and _isatty(err)
     writer = _io.make_writer(fmt, args.output, stream=out, initial=initial)
+    written: list[dict[str, Any]] = []  # for --html when the output cannot be read back
+    texts: dict[str, str] = {}
+    if args.html:
+        items = _keep_texts(items, texts)
 
     async def run() -> None:
         last = 0.0
@@ -267,6 +296,8 @@ def _extract(
             stats=stats,
         ):
             writer.write(record)
+            if args.html:
+                written.append(record)
             if show_progress and time.monotonic() - last > 0.1:
                 last = time.monotonic()
                 err.write("\r\x1b[K" + stats.progress_line())
@@ -281,7 +312,61 @@ def _extract(
             err.flush()
         if not args.quiet:
             print("factx: " + stats.summary(), file=err)
+    if args.html:
+        _extract_report(args, fmt, texts, written, err)
     return 1 if stats.failed else 0
+
+
+def _extract_report(
+    args: argparse.Namespace,
+    fmt: str,
+    texts: dict[str, str],
+    written: list[dict[str, Any]],
+    err: IO[str],
+) -> None:
+    """``extract --html``: the report of the whole output (earlier runs' records included)."""
+    from . import report
+
+    if args.output and fmt != "csv":
+        entries, skipped = report.read_predictions(args.output)
+    else:
+        entries, skipped = report.entries_from_records(written), []
+    lookup = report.text_lookup(texts)
+    result = report.write_report(entries, args.html, texts=lookup, skipped=skipped)
+    if not args.quiet:
+        print("factx: " + result.summary(), file=err)
+
+
+def _keep_texts(items: Iterator[_io.InputItem], texts: dict[str, str]) -> Iterator[_io.InputItem]:
+    """Pass items through, keeping each text for the report (stdin cannot be read twice)."""
+    for item in items:
+        if item.text is not None:
+            texts[item.id] = item.text
+        yield item
+
+
+def _view(args: argparse.Namespace, err: IO[str]) -> int:
+    from . import report
+
+    entries, skipped = report.read_predictions(args.predictions)
+    fields = _io.Fields(text=args.text_field, id=args.id_field)
+    if args.articles and not os.path.exists(args.articles):
+        raise ConfigError(f"--articles {args.articles}: no such file or directory")
+    texts = report.ArticleDirectory(args.articles or ".", fields)
+    try:
+        result = report.write_report(
+            entries,
+            args.output,
+            texts=texts,
+            skipped=skipped,
+            title=f"factx report · {os.path.basename(args.predictions)}",
+        )
+    except OSError as e:
+        raise ConfigError(f"cannot write the report {args.output}: {e.strerror or e}") from None
+    for problem in skipped:
+        print(f"factx: warning: {problem}", file=err)
+    print("factx: " + result.summary(), file=err)
+    return 0
 
 
 def _check_date(value: str) -> None:
