@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from ._article import Article
 from ._ground import fold
-from ._normalize import country_code, find_places
+from ._normalize import _LANDMARKS, country_code, find_places
 
 # Honorifics and office words that precede names; not part of a person's name.
 _TITLES = {
@@ -80,8 +80,15 @@ def build_actors(article: Article, entities: list[tuple[str, str]]) -> list[Acto
         name = " ".join(raw_name.split()).strip(" .,;:\"'“”")
         if len(name) < 2 or fold(name).text not in folded_body:
             continue  # not in the article body: not an actor of this article
-        iso = country_code(name)
-        if kind == "country" or (iso is not None and " " not in name):
+        places = find_places(name)
+        landmark = name.casefold() in _LANDMARKS  # "Gedung Putih" speaks as an institution
+        if len(places) == 1 and places[0].text == name and not landmark:  # a place
+            if places[0].city is not None:
+                continue
+            iso: str | None = places[0].country
+        else:
+            iso = country_code(name) if kind == "country" else None
+        if iso is not None or kind == "country":
             if iso is None:
                 continue
             a = by_country.get(iso)
@@ -91,6 +98,8 @@ def build_actors(article: Article, entities: list[tuple[str, str]]) -> list[Acto
             a.forms.add(name)
             continue
         if kind == "person":
+            if any(p.city is None for p in find_places(_strip_titles(name))):
+                continue  # "Pipa Gas Aliran Pakistan": a person's name has no country in it
             name = _fullest(article, _strip_titles(name))
             tokens = set(name.split())
             merged = False
@@ -107,10 +116,13 @@ def build_actors(article: Article, entities: list[tuple[str, str]]) -> list[Acto
                 people.append(a)
                 actors.append(a)
         else:
-            if any(
-                a.kind == "organisation" and fold(a.name).text == fold(name).text for a in actors
-            ):
+            folded = fold(name).text
+            if any(a.kind == "organisation" and fold(a.name).text == folded for a in actors):
                 continue
+            if any(fold(p.name).text in folded for p in people):
+                continue  # "Perdana Menteri Imran Khan" is the person, not an organisation
+            if all(w.casefold() in _TITLES or find_places(w) for w in name.split()):
+                continue  # "Menteri Luar Negeri Rusia" is an office held by a person
             a = Actor(name, "organisation", forms={name})
             # "Kementerian Luar Negeri (FO)": the acronym in parentheses is a form too.
             m = re.search(re.escape(name) + r"\s*\(([A-Z][A-Za-z]{1,7})\)", article.text)
@@ -125,7 +137,13 @@ def build_actors(article: Article, entities: list[tuple[str, str]]) -> list[Acto
             counts[w] = counts.get(w, 0) + 1
     for p in people:
         for w in p.name.split():
-            if counts[w] == 1 and len(w) >= 2 and w[0].isupper() and w.casefold() not in _TITLES:
+            if (
+                counts[w] == 1
+                and len(w) >= 2
+                and w[0].isupper()
+                and w.casefold() not in _TITLES
+                and not find_places(w)
+            ):
                 p.forms.add(w)
     return actors
 
@@ -145,7 +163,9 @@ def mentions(text: str, offset: int, actors: list[Actor]) -> list[Mention]:
             flags = re.IGNORECASE if a.kind == "organisation" and len(form) > 5 else 0
             for m in re.finditer(rf"(?<!\w){re.escape(form)}(?!\w)", text, flags):
                 found.append(Mention(offset + m.start(), offset + m.end(), a))
-    found.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    # Same span named by an organisation and a state ("Gedung Putih"): the organisation.
+    rank = {"person": 0, "organisation": 1, "country": 2}
+    found.sort(key=lambda m: (m.start, -(m.end - m.start), rank.get(m.actor.kind, 3)))
     out: list[Mention] = []
     for m in found:
         if out and m.start < out[-1].end:

@@ -111,7 +111,8 @@ def _distinct(ms: list[Mention]) -> list[Actor]:
 # Attribution verbs placed before the speaker: '..., kata Lavrov', 'menurut Patrushev',
 # '..., said Psaki'. For other verbs the speaker precedes: 'Lavrov mengatakan'.
 _SPEAKER_FOLLOWS = re.compile(
-    r"\b(kata|ujar|tutur|imbuh|papar|jelas|tegas|menurut|said|says|according to|added|told)\b",
+    r"\b(kata|ujar|tutur|imbuh|papar|jelas|tegas|tambah|lanjut|menurut|said|says|according to|"
+    r"added|told)\b",
     re.IGNORECASE,
 )
 
@@ -172,9 +173,10 @@ async def staged(session: Session) -> dict[str, list[Any]]:
         [(n, "person") for n in ents.people] + [(n, "organisation") for n in ents.organisations],
     )
     names = [a.name for a in actors]
-    quotes = await _staged_quotes(session, actors)
+    people = _visits.People.read(article, actors)
+    quotes = await _staged_quotes(session, actors, people)
     statements = await _staged_statements(session, actors, names)
-    visits = await _staged_visits(session, actors, names)
+    visits = await _staged_visits(session, people)
     agreements = await _staged_agreements(session, actors)
     return {"quotes": quotes, "statements": statements, "visits": visits, "agreements": agreements}
 
@@ -190,7 +192,9 @@ async def _ask_or_skip(session: Session, question: str, model: Any, **kw: Any) -
         return None
 
 
-async def _staged_quotes(session: Session, actors: list[Actor]) -> list[Quote]:
+async def _staged_quotes(
+    session: Session, actors: list[Actor], people: _visits.People
+) -> list[Quote]:
     article = session.article
     out: list[Quote] = []
     by_index = {s.index: s for s in article.sentences}
@@ -215,6 +219,12 @@ async def _staged_quotes(session: Session, actors: list[Actor]) -> list[Quote]:
             and not _has_other_cue(attribution)
         ):
             speaker = last_speaker  # a quotation continued in the next sentence
+        elif (
+            found := _referenced(
+                article, actors, people, s, attribution, last_speaker, q.sentence - last_sentence
+            )
+        ) is not None:
+            speaker = found
         else:
             speaker = await _ask_speaker(session, q, s, actors)
         if speaker is None:
@@ -229,6 +239,57 @@ async def _staged_quotes(session: Session, actors: list[Actor]) -> list[Quote]:
             )
         )
     return out
+
+
+# Attributions that name the speaker only by pronoun, document or role.
+_PRONOUN_CUE = re.compile(
+    r"\b(?:(?:kata|ujar|tutur|imbuh|papar|jelas|tegas|tambah|lanjut)nya|"
+    r"(?:ia|dia|beliau|he|she)\s+(?:\w+\s+)?(?:mengatakan|menambahkan|menegaskan|berkata|"
+    r"menjelaskan|said|says|added|told|continued|stressed)|(?:said|added|says)\s+(?:he|she))\b",
+    re.IGNORECASE,
+)
+_DOCUMENT = re.compile(
+    r"\b(?:pernyataan|rilis|komunike|statement|release|communiqu\w+)"
+    r"(?:\s+(?:itu|tersebut|ini|said|added|says))?\b",
+    re.IGNORECASE,
+)
+
+
+def _referenced(
+    article: Article,
+    actors: list[Actor],
+    people: _visits.People,
+    s: Sentence,
+    attribution: str,
+    last_speaker: Actor | None,
+    distance: int,
+) -> Actor | None:
+    """Resolve 'katanya' / 'he said' (the last speaker), 'kata pernyataan itu' (the last
+    organisation named) and 'kata menteri luar negeri Rusia' (the person of that office and
+    country named last) without asking the model; None when the attribution is none of these."""
+    cue = _SPEECH.search(attribution) or _SPEAKER_FOLLOWS.search(attribution)
+    if cue is None:
+        return None
+    if _PRONOUN_CUE.search(attribution):
+        if last_speaker is not None and distance <= 3:
+            return last_speaker
+        seen = _visits.mentioned_before(article, people.actors, s.start)
+        return seen[-1] if seen else None
+    if _SPEAKER_FOLLOWS.fullmatch(cue.group(0)):
+        window = re.split(r"[,.;:]", attribution[cue.end() :], maxsplit=1)[0]
+        rel = cue.end()
+    else:
+        window = re.split(r"[,.;:]", attribution[: cue.start()])[-1]
+        rel = cue.start() - len(window)
+    if _DOCUMENT.search(window):  # the organisation last named as a source
+        orgs = [a for a in actors if a.kind == "organisation"]
+        for x in reversed([x for x in article.sentences if x.index < s.index]):
+            said = _strip_quotes(article, x)
+            if _SPEECH.search(said) and (ms := mentions(said, x.start, orgs)):
+                return ms[-1].actor
+        return None
+    actor, _, _ = _visits.resolve_role(article, people, s, window, rel, lenient=True)
+    return actor
 
 
 def _has_other_cue(attribution: str) -> bool:
@@ -322,11 +383,10 @@ def _reported_clause(rest: str) -> str:
     return " ".join(clause.split()).strip(" ,.")
 
 
-async def _staged_visits(session: Session, actors: list[Actor], names: list[str]) -> list[Visit]:
+async def _staged_visits(session: Session, people: _visits.People) -> list[Visit]:
     """Visits read by code (cue, destination, visitor, tense); the model names the visitor
     only when the sentence refers to them in a way code cannot resolve."""
     article = session.article
-    people = _visits.People.read(article, actors)
     if not people.actors:
         return []
     strip = {s.index: _strip_quotes(article, s) for s in article.sentences}

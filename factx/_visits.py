@@ -56,6 +56,16 @@ _COMPLETED = re.compile(
 _INVITE = re.compile(
     r"\b(?:undangan|mengundang|diundang|invitation of|invitation from|invited by)\b", re.I
 )
+# Office words that tell one person from another ("perdana menteri", "panglima"); generic
+# ones ("pemimpin", "pejabat", "leader") only say that a person is meant.
+_OFFICES = {
+    w.casefold()
+    for w in "presiden president wakil vice perdana menteri prime minister kanselir chancellor "
+    "raja king ratu queen pangeran prince jenderal general panglima komandan commander "
+    "duta besar dubes ambassador gubernur governor sekretaris secretary juru bicara jubir "
+    "spokesman spokesperson direktur director ketua chairman senator laksamana admiral "
+    "kolonel colonel hakim judge jaksa agung utusan envoy".split()
+}
 _ROLE_WORDS = {t for t in _TITLES} | {
     w.casefold()
     for w in "diplomat pemimpin leader menteri minister presiden president perdana "
@@ -110,7 +120,8 @@ def _title_run(before: str) -> str:
     words = before.rstrip().split(" ")
     run: list[str] = []
     for w in reversed(words):
-        bare = w.strip("’'s").strip(".,") if w.endswith(("'s", "’s")) else w.strip(".,")
+        bare = w[:-2] if w.endswith(("'s", "’s")) else w
+        bare = bare.strip(".,“”\"'‘’(")
         if not bare or w[-1:] in ",;:" or not (bare[0].isupper() or bare.casefold() in _TITLES):
             break
         run.append(bare)
@@ -172,7 +183,7 @@ def _read_cue(
     if visitor is None:
         visitor, by_role, unresolved = _subject(article, people, s, text, start, cue.start())
     if visitor is None and noun and not unresolved:
-        visitor, by_role, unresolved = _role(
+        visitor, by_role, unresolved = resolve_role(
             article, people, s, text[cue.end() : place.start], cue.end()
         )
     if visitor is not None and people.nationality.get(visitor.name) == place.country:
@@ -252,47 +263,59 @@ def _subject(
         before = mentions(text[:start], s.start, people.actors)
         if before:
             return before[-1].actor, False, False
-    return _role(article, people, s, window, start)
+    return resolve_role(article, people, s, window, start)
 
 
-def _role(
-    article: Article, people: People, s: Sentence, window: str, rel: int
+def resolve_role(
+    article: Article,
+    people: People,
+    s: Sentence,
+    window: str,
+    rel: int,
+    *,
+    lenient: bool = False,
 ) -> tuple[Actor | None, bool, bool]:
     """'Kepala diplomat Rusia', 'the Kremlin leader', 'perdana menteri', 'he': the person of
-    that country or office mentioned last before this point. Returns (actor, by_role,
-    unresolved) where unresolved means a role was there but matched nobody."""
-    words = {w.casefold() for w in re.findall(r"\w+", window)}
+    that country or office mentioned last before this point. With ``lenient``, a person whose
+    country or office is unknown may stand in when nobody is known to fit. Returns (actor,
+    by_role, unresolved) where unresolved means a role was there but matched nobody."""
+    places = {w.casefold() for p in find_places(window) for w in p.text.split()}
+    words = {w.casefold() for w in re.findall(r"\w+", window)} - places
     countries = _countries(window)
     pronoun = _PRONOUN.search(window) is not None
     office = words & _ROLE_WORDS
     if not (countries and office) and not pronoun and not office:
         return None, False, False
     point = s.start + rel
-    seen = _mentioned_before(article, people, point)
+    seen = mentioned_before(article, people.actors, point)
+    if pronoun and not countries and not office:
+        return (seen[-1], True, False) if seen else (None, False, True)
+    named = office & _OFFICES
+    if not countries and not named:
+        return None, False, True  # "a senior official": which one, code cannot tell
 
-    def fits(a: Actor) -> bool:
-        if countries and people.nationality.get(a.name) not in countries:
+    def fits(a: Actor, strict: bool) -> bool:
+        nat = people.nationality.get(a.name)
+        if countries and (nat not in countries if strict else nat is not None):
             return False
         title = people.titles.get(a.name, set())
-        named_office = office - {"mantan", "former", "kepala", "head", "pemimpin", "leader"}
-        return not (named_office and not countries and not named_office <= title)
+        return not (strict and named and not named <= title)
 
-    for a in reversed(seen):
-        if (countries or office) and fits(a):
-            return a, True, False
-        if pronoun and not countries and not office:
-            return a, True, False
+    for strict in (True, False) if lenient else (True,):  # known fits first
+        for a in reversed(seen):
+            if fits(a, strict):
+                return a, True, False
     return None, False, True
 
 
-def _mentioned_before(article: Article, people: People, point: int) -> list[Actor]:
-    """People in order of their last mention before ``point`` (last = most recent)."""
+def mentioned_before(article: Article, actors: list[Actor], point: int) -> list[Actor]:
+    """Actors in order of their last mention before ``point`` (last = most recent)."""
     order: list[Actor] = []
     for x in article.sentences:
         if x.start >= point:
             break
         upto = min(x.end, point) - x.start
-        for m in mentions(x.text[:upto], x.start, people.actors):
+        for m in mentions(x.text[:upto], x.start, actors):
             if m.actor in order:
                 order.remove(m.actor)
             order.append(m.actor)

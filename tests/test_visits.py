@@ -29,7 +29,8 @@ def _visits_of(text: str, people: list[str], published: str | None = None, answe
     backend = FakeBackend(list(answers))
     session = Session(backend, article, Settings())
     actors = build_actors(article, [(p, "person") for p in people])
-    visits = asyncio.run(_pipeline._staged_visits(session, actors, [a.name for a in actors]))
+    people = _visits.People.read(article, actors)
+    visits = asyncio.run(_pipeline._staged_visits(session, people))
     return visits, backend
 
 
