@@ -821,8 +821,9 @@ def _load_gold(
         if articles is not None:
             path = articles / name
             try:
-                article = path.read_text(encoding="utf-8")
-            except OSError:
+                # Read as `factx extract` reads (BOM dropped, CRLF kept) so offsets agree.
+                article = path.read_bytes().decode("utf-8-sig")
+            except (OSError, UnicodeDecodeError):
                 warn(f"article {path} not found; matching evidence by text only for {name}")
         gold_evidence: dict[str, list[list[_Evidence]]] = {}
         for kind in KINDS:
