@@ -119,7 +119,16 @@ class Extractor:
 
     def extract(self, text: str, **kwargs: Any) -> ArticleFacts:
         """Blocking twin of :meth:`aextract` (not for use inside a running event loop)."""
-        return asyncio.run(self.aextract(text, **kwargs))
+        return asyncio.run(self._extract_in_own_loop(text, **kwargs))
+
+    async def _extract_in_own_loop(self, text: str, **kwargs: Any) -> ArticleFacts:
+        try:
+            return await self.aextract(text, **kwargs)
+        finally:
+            # The loop ends with this call: close its connections while it still runs.
+            aclose = getattr(self.backend, "aclose", None)
+            if aclose is not None:
+                await aclose()
 
 
 def _verify_grounding(article: Article, facts: dict[str, list[Any]], session: Session) -> None:
