@@ -39,9 +39,7 @@ sys.path.insert(0, str(ROOT))
 ANSWER = {
     "visits": [],
     "agreements": [],
-    "statements": [
-        {"speaker": "Juru bicara", "content": "Described the talks.", "sentences": [1]}
-    ],
+    "statements": [{"speaker": "Juru bicara", "content": "Described the talks.", "sentences": [1]}],
     "quotes": [],
 }
 
@@ -233,9 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-n", "--articles", type=int, default=2000)
     ap.add_argument("-c", "--concurrency", type=int, default=64)
     ap.add_argument("--latency", type=float, default=1.0, help="server latency, seconds")
-    ap.add_argument(
-        "--engines", default="bare,factx", help="comma-separated, run in this order"
-    )
+    ap.add_argument("--engines", default="bare,factx", help="comma-separated, run in this order")
     ap.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.serve:

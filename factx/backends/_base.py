@@ -53,9 +53,7 @@ class Backend(Protocol):
         ...
 
 
-_SCHEMAS: weakref.WeakKeyDictionary[type[BaseModel], dict[str, Any]] = (
-    weakref.WeakKeyDictionary()
-)
+_SCHEMAS: weakref.WeakKeyDictionary[type[BaseModel], dict[str, Any]] = weakref.WeakKeyDictionary()
 
 
 def schema_of(model: type[BaseModel]) -> dict[str, Any]:
