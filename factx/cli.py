@@ -107,6 +107,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     ex.add_argument("--base-url", metavar="URL", help="server URL (env OPENAI_BASE_URL)")
     ex.add_argument("--max-articles", type=int, metavar="N", help="stop after N articles")
+    ex.add_argument(
+        "--max-chars",
+        type=int,
+        metavar="N",
+        help="longer articles become error records (env FACTX_MAX_CHARS, default 2,000,000)",
+    )
     ex.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
     ex.add_argument(
         "--cache-dir", metavar="DIR", help="result cache (default ~/.cache/factx/results)"
@@ -238,7 +244,10 @@ def _extract(
     if args.base_url:
         settings["base_url"] = args.base_url
     extractor = Extractor(
-        backend if backend is not None else args.backend, strategy=args.strategy, **settings
+        backend if backend is not None else args.backend,
+        strategy=args.strategy,
+        max_article_chars=args.max_chars,
+        **settings,
     )
 
     skip: set[str] = set()
