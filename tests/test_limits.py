@@ -9,17 +9,13 @@ from __future__ import annotations
 import io
 import json
 import os
-import threading
 import time
 import zlib
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from factx import Extractor
 from factx._io import InputItem, expand_paths, iter_inputs
 from factx.backends import FakeBackend
 from factx.cli import main
@@ -227,56 +223,3 @@ def test_cli_size_flags_make_error_records() -> None:
     assert "larger than the limit of 500 bytes" in record["error"]["message"]
     err = io.StringIO()
     assert main(["extract", "in", "--max-file-bytes", "0"], stderr=err) == 2
-
-
-# ----------------------------------------------------------------------------- connections
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive: the client pools the connection
-
-    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-        self.rfile.read(int(self.headers["Content-Length"]))
-        body = json.dumps(
-            {
-                "id": "c",
-                "object": "chat.completion",
-                "created": 0,
-                "model": "m",
-                "choices": [
-                    {
-                        "index": 0,
-                        "message": {"role": "assistant", "content": json.dumps(ANSWER)},
-                        "finish_reason": "stop",
-                    }
-                ],
-                "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-            }
-        ).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture
-def loopback_url() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    server.shutdown()
-    server.server_close()
-
-
-def test_blocking_extract_reconnects_in_each_event_loop(loopback_url: str) -> None:
-    """Each ``extract`` runs its own event loop; a connection pooled by the previous loop
-    is dead, so without a fresh client the second call failed (no retries here)."""
-    ex = Extractor("openai-compatible:m", base_url=loopback_url, strategy="single", max_retries=0)
-    for _ in range(3):
-        assert ex.extract(PROSE).statements[0].speaker.name == "Sergey Lavrov"
