@@ -11,7 +11,9 @@ costs one model call and succeeds. In one run the script measures:
 - ``factx``: :func:`factx._batch.extract_many` with ``strategy="single"`` over the
   ``openai-compatible:`` backend (the library's batch engine, the path ``factx extract`` uses);
 - ``bare instructor``: ``instructor.from_openai(AsyncOpenAI(...))`` with a semaphore of the
-  same concurrency, same server, same response model, one call per article.
+  same concurrency, same server, same response model, one call per article;
+- ``factx ... (httpx transport)``: factx again with openai's default httpx client, to show
+  what the aiohttp transport (used when aiohttp is installed) saves.
 
 It prints articles/s, the ideal rate (concurrency / (latency x calls per article)), the share
 of it reached, client CPU milliseconds per model call (``time.process_time`` of this process)
@@ -164,12 +166,21 @@ class Result:
         }
 
 
-async def run_factx(base_url: str, texts: list[str], concurrency: int) -> Result:
+async def run_factx(
+    base_url: str, texts: list[str], concurrency: int, *, httpx: bool = False
+) -> Result:
+    from openai import DefaultAsyncHttpxClient
+
     from factx import Extractor
     from factx._batch import BatchStats, extract_many
 
+    http_client = DefaultAsyncHttpxClient() if httpx else None
     extractor = Extractor(
-        "openai-compatible:bench", base_url=base_url, api_key="not-needed", strategy="single"
+        "openai-compatible:bench",
+        base_url=base_url,
+        api_key="not-needed",
+        strategy="single",
+        http_client=http_client,
     )
     stats = BatchStats(total=len(texts))
     calls = 0
@@ -181,7 +192,15 @@ async def run_factx(base_url: str, texts: list[str], concurrency: int) -> Result
             print(f"factx error: {record['error']}", file=sys.stderr)
     wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     await extractor.backend.aclose()  # type: ignore[attr-defined]  # while the loop runs
-    return Result("factx extract_many", len(texts), calls, stats.failed, wall, cpu)
+    if http_client is not None:
+        await http_client.aclose()
+    name = "factx extract_many" + (" (httpx transport)" if httpx else "")
+    return Result(name, len(texts), calls, stats.failed, wall, cpu)
+
+
+async def run_factx_httpx(base_url: str, texts: list[str], concurrency: int) -> Result:
+    """factx with openai's default httpx client instead of the aiohttp one."""
+    return await run_factx(base_url, texts, concurrency, httpx=True)
 
 
 async def run_bare(base_url: str, texts: list[str], concurrency: int) -> Result:
@@ -231,7 +250,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-n", "--articles", type=int, default=2000)
     ap.add_argument("-c", "--concurrency", type=int, default=64)
     ap.add_argument("--latency", type=float, default=1.0, help="server latency, seconds")
-    ap.add_argument("--engines", default="bare,factx", help="comma-separated, run in this order")
+    ap.add_argument(
+        "--engines",
+        default="bare,factx,factx-httpx",
+        help="comma-separated, run in this order: bare, factx, factx-httpx",
+    )
     ap.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.serve:
@@ -239,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     texts = [synthetic_article(i) for i in range(args.articles)]
-    engines = {"bare": run_bare, "factx": run_factx}
+    engines = {"bare": run_bare, "factx": run_factx, "factx-httpx": run_factx_httpx}
     server = Server(args.latency)
     results = []
     try:
