@@ -62,9 +62,10 @@ RECORD_SUFFIXES = frozenset({".json", ".jsonl"})
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES
 
 STDIN_ID = "stdin"
-#: Bytes read at most from a one-article file (text, Markdown, HTML) before parsing: bounds
-#: memory and HTML parsing time (trafilatura takes minutes on 20 MB of markup). JSON and JSONL
-#: files hold many records and are not capped; each record's text meets the article cap.
+#: Bytes read at most from a one-article file (text, Markdown, HTML) before parsing, and from
+#: one line of a JSONL file (read line by line): bounds memory and HTML parsing time
+#: (trafilatura takes minutes on 20 MB of markup). JSON files, one array of many records, are
+#: read whole; each record's text then meets the article cap.
 DEFAULT_MAX_FILE_BYTES = 10_000_000
 _GLOB_CHARS = frozenset("*?[")
 
@@ -240,7 +241,8 @@ def iter_inputs(
 
     Read failures (missing, empty, binary or non-UTF-8 files, files that are not regular
     files, broken or looping symlinks, text, Markdown or HTML files over ``max_file_bytes``,
-    broken JSON lines, records without text) are yielded as items with ``error`` set.
+    broken or longer JSONL lines, records without text) are yielded as items with ``error``
+    set.
 
     Raises:
         MissingExtraError: an HTML file is met and trafilatura is not installed.
@@ -287,18 +289,18 @@ def _decode(data: bytes, where: str) -> str:
 def _read_file(path: str, fields: Fields, max_bytes: int) -> Iterator[InputItem]:
     ident = display_id(path)
     suffix = Path(path).suffix.lower()
-    limit = None if suffix in RECORD_SUFFIXES else max_bytes
+    if suffix == ".jsonl":
+        yield from _jsonl_file(path, ident, fields, max_bytes)
+        return
     try:
-        text = _decode(_read_bytes(path, ident, limit), ident)
+        text = _decode(_read_bytes(path, ident, None if suffix == ".json" else max_bytes), ident)
     except InputError as e:
         yield InputItem(ident, error=e)
         return
     except OSError as e:
-        yield InputItem(ident, error=InputError(f"{ident}: cannot read: {e.strerror or e}"))
+        yield InputItem(ident, error=_cannot_read(ident, e))
         return
-    if suffix == ".jsonl":
-        yield from _jsonl_records(text, ident, fields)
-    elif suffix == ".json":
+    if suffix == ".json":
         yield from _json_records(text, ident, fields)
     elif suffix in HTML_SUFFIXES:
         yield _html_item(text, ident)
@@ -306,18 +308,27 @@ def _read_file(path: str, fields: Fields, max_bytes: int) -> Iterator[InputItem]
         yield InputItem(ident, text=text)
 
 
+def _cannot_read(ident: str, e: OSError) -> InputError:
+    return InputError(f"{ident}: cannot read: {e.strerror or e}")
+
+
+def _regular_file_size(path: str, ident: str) -> int:
+    """Raises InputError for a FIFO (reading would block) or a device (it may never end)."""
+    info = os.stat(path)
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"{ident}: not a regular file")
+    return info.st_size
+
+
 def _read_bytes(path: str, ident: str, limit: int | None) -> bytes:
     """The file's bytes; never reads more than ``limit`` + 1 of them.
 
     Raises:
-        InputError: not a regular file (a FIFO would block, a device never end), or larger
-            than ``limit``.
+        InputError: not a regular file, or larger than ``limit``.
         OSError: cannot be opened (missing, permissions, a symlink loop).
     """
-    info = os.stat(path)
-    if not stat.S_ISREG(info.st_mode):
-        raise InputError(f"{ident}: not a regular file")
-    if limit is not None and info.st_size > limit:
+    size = _regular_file_size(path, ident)
+    if limit is not None and size > limit:
         raise _too_big(ident, limit)
     with open(path, "rb") as fh:
         data = fh.read() if limit is None else fh.read(limit + 1)
@@ -348,17 +359,79 @@ def _read_stdin(stream: IO[Any] | None, fields: Fields) -> Iterator[InputItem]:
         yield InputItem(STDIN_ID, text=text)
 
 
+def _jsonl_file(path: str, ident: str, fields: Fields, max_line: int) -> Iterator[InputItem]:
+    """Records of a JSONL file, read line by line: memory stays bounded by ``max_line``, and a
+    bad line (too long, not UTF-8, not JSON) is one error item, not the whole file's."""
+    try:
+        _regular_file_size(path, ident)
+        fh = open(path, "rb")
+    except InputError as e:
+        yield InputItem(ident, error=e)
+        return
+    except OSError as e:
+        yield InputItem(ident, error=_cannot_read(ident, e))
+        return
+    records = 0
+    with fh:
+        for n, raw in enumerate(_bounded_lines(fh, max_line), 1):
+            where = f"{ident}#line{n}"
+            if raw is None:
+                yield InputItem(
+                    where,
+                    error=InputError(
+                        f"{where}: line longer than the limit of {max_line:,} bytes, not read "
+                        "(max_file_bytes, --max-file-bytes)"
+                    ),
+                )
+                records += 1
+                continue
+            if n == 1:
+                raw = raw.removeprefix(b"\xef\xbb\xbf")
+            if not raw.strip():
+                continue
+            records += 1
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as e:
+                yield InputItem(
+                    where,
+                    error=InputError(
+                        f"{where}: not valid UTF-8 (byte 0x{raw[e.start]:02x} at offset "
+                        f"{e.start} of the line); convert the file to UTF-8"
+                    ),
+                )
+                continue
+            yield _jsonl_item(line, where, fields)
+    if not records:
+        yield InputItem(ident, error=InputError(f"{ident}: file is empty"))
+
+
+def _bounded_lines(fh: IO[bytes], limit: int) -> Iterator[bytes | None]:
+    """The lines of ``fh``; None for a line longer than ``limit`` bytes (skipped unread)."""
+    while True:
+        line = fh.readline(limit + 1)
+        if not line:
+            return
+        if len(line) <= limit or line.endswith(b"\n"):
+            yield line
+            continue
+        while line and not line.endswith(b"\n"):  # drop the rest of the long line
+            line = fh.readline(limit + 1)
+        yield None
+
+
 def _jsonl_records(text: str, ident: str, fields: Fields) -> Iterator[InputItem]:
     for n, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        where = f"{ident}#line{n}"
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as e:
-            yield InputItem(where, error=InputError(f"{where}: invalid JSON: {e.msg}"))
-            continue
-        yield _record_item(obj, where, fields)
+        if line.strip():
+            yield _jsonl_item(line, f"{ident}#line{n}", fields)
+
+
+def _jsonl_item(line: str, where: str, fields: Fields) -> InputItem:
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as e:
+        return InputItem(where, error=InputError(f"{where}: invalid JSON: {e.msg}"))
+    return _record_item(obj, where, fields)
 
 
 def _json_records(text: str, ident: str, fields: Fields) -> Iterator[InputItem]:

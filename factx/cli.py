@@ -118,7 +118,8 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         default=_io.DEFAULT_MAX_FILE_BYTES,
         metavar="N",
-        help="larger .txt/.md/.html files become error records, unread (default 10,000,000)",
+        help="larger .txt/.md/.html files and longer JSONL lines become error records, "
+        "unread (default 10,000,000)",
     )
     ex.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
     ex.add_argument(

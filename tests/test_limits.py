@@ -157,11 +157,28 @@ def test_file_over_the_byte_cap_is_not_read() -> None:
     assert got["small.txt"].text == PROSE
 
 
-def test_record_files_are_not_capped_by_the_file_limit() -> None:
-    lines = [json.dumps({"id": str(i), "text": PROSE}) for i in range(50)]
-    write("many.jsonl", "\n".join(lines))
+def test_jsonl_is_read_line_by_line_and_a_bad_line_loses_only_itself() -> None:
+    good = [json.dumps({"id": str(i), "text": PROSE}) for i in range(50)]
+    huge = json.dumps({"id": "huge", "text": PROSE * 100})  # 16 kB, over the 1,000 cap
+    bad_utf8 = b'{"id": "latin", "text": "Caf\xe9"}'
+    separator = json.dumps({"id": "sep", "text": PROSE + "\u2028" + PROSE}, ensure_ascii=False)
+    data = b"\n".join(
+        [good[0].encode(), huge.encode(), bad_utf8, b"\x00\x01 binary", separator.encode()]
+        + [g.encode() for g in good[1:]]
+    )
+    write("many.jsonl", b"\xef\xbb\xbf" + data + b"\n")
     got = by_id("many.jsonl", max_file_bytes=1000)
-    assert len(got) == 50 and all(i.text == PROSE for i in got.values())
+    assert [got[str(i)].text for i in range(50)] == [PROSE] * 50
+    assert "line longer than the limit of 1,000 bytes" in str(got["many.jsonl#line2"].error)
+    assert "not valid UTF-8 (byte 0xe9" in str(got["many.jsonl#line3"].error)
+    assert "invalid JSON" in str(got["many.jsonl#line4"].error)
+    assert got["sep"].text == PROSE + "\u2028" + PROSE
+    assert len(got) == 54
+
+
+def test_blank_jsonl_is_an_empty_file_error() -> None:
+    write("blank.jsonl", "\n  \n")
+    assert "file is empty" in str(by_id("blank.jsonl")["blank.jsonl"].error)
 
 
 def test_huge_nested_html_is_refused_quickly() -> None:
