@@ -2,11 +2,11 @@
 
 An article longer than ``max_chars`` characters is cut into windows of at most ``max_chars``
 characters of the original text. Cuts fall at paragraph starts when one lies in the second half
-of the window, else at sentence starts, else at whitespace (a single sentence longer than the
-window), else anywhere. Each window after the first starts up to ``overlap`` characters before
-the previous one ended, at the earliest paragraph (else sentence) start in that stretch, so a
-fact that spans a cut is seen whole in one of the two chunks when its sentences lie within the
-overlap.
+of the window, else at sentence starts, else after a line break or at whitespace in the second
+half (a single sentence longer than the window, or page furniture), else anywhere. Each window
+after the first starts up to ``overlap`` characters before the previous one ended, at the
+earliest paragraph (else sentence) start in that stretch, so a fact that spans a cut is seen
+whole in one of the two chunks when its sentences lie within the overlap.
 
 The article is segmented once (:meth:`Article.parse` on the whole text, so which paragraphs are
 body is decided with the whole page in view); each chunk is that structure restricted to its
@@ -102,8 +102,10 @@ def _cut(
     for found in (_last_in(paragraphs, half, limit), _last_in(sentences, floor, limit)):
         if found is not None:
             return found
-    space = max((m.end() for m in _SPACE.finditer(text, half, limit)), default=limit)
-    return space
+    line = text.rfind("\n", half, limit)  # e.g. between lines of page furniture
+    if line >= 0:
+        return line + 1
+    return max((m.end() for m in _SPACE.finditer(text, half, limit)), default=limit)
 
 
 def _next_start(
