@@ -191,7 +191,7 @@ async def run_factx(
         else:
             print(f"factx error: {record['error']}", file=sys.stderr)
     wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
-    await extractor.backend.aclose()  # type: ignore[attr-defined]  # while the loop runs
+    await extractor.aclose()  # while the loop runs
     if http_client is not None:
         await http_client.aclose()
     name = "factx extract_many" + (" (httpx transport)" if httpx else "")

@@ -164,10 +164,21 @@ class Extractor:
         try:
             return await self.aextract(text, **kwargs)
         finally:
-            # The loop ends with this call: close its connections while it still runs.
-            aclose = getattr(self.backend, "aclose", None)
-            if aclose is not None:
-                await aclose()
+            await self.aclose()  # the loop ends with this call: close its connections now
+
+    async def aclose(self) -> None:
+        """Close the backend's connections (the extractor stays usable: the next call
+        reconnects). Call it, or use ``async with Extractor(...) as ex:``, before the event
+        loop of :meth:`aextract` calls ends."""
+        aclose = getattr(self.backend, "aclose", None)
+        if aclose is not None:
+            await aclose()
+
+    async def __aenter__(self) -> Extractor:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
 
 
 def _max_article_chars(value: int | None) -> int:

@@ -275,6 +275,10 @@ def _extract(
     writer = _io.make_writer(fmt, args.output, stream=out, initial=initial)
 
     async def run() -> None:
+        async with extractor:  # closes connections before the loop ends
+            await write_all()
+
+    async def write_all() -> None:
         last = 0.0
         async for record in extract_many(
             items,

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import gc
 import json
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -105,3 +107,32 @@ def test_blocking_extract_reconnects_in_each_event_loop(loopback_url: str) -> No
     ex = Extractor("openai-compatible:m", base_url=loopback_url, strategy="single", max_retries=0)
     for _ in range(3):
         assert ex.extract(PROSE).statements[0].speaker.name == "Sergey Lavrov"
+
+
+def test_no_unclosed_connection_noise_at_exit(loopback_url: str, tmp_path: Any) -> None:
+    """The CLI, blocking ``extract`` and ``async with Extractor`` close their connections
+    while their event loop runs: nothing is reported unclosed when the process ends."""
+    (tmp_path / "a.txt").write_text(PROSE, encoding="utf-8")
+    script = f"""
+import asyncio, sys
+from factx import Extractor
+from factx.cli import main
+url = {loopback_url!r}
+code = main(["extract", {str(tmp_path / "a.txt")!r}, "--backend", "openai-compatible:m",
+             "--base-url", url, "--strategy", "single", "--no-cache", "-q"])
+ex = Extractor("openai-compatible:m", base_url=url, strategy="single")
+assert ex.extract({PROSE!r}).statements
+
+async def run():
+    async with Extractor("openai-compatible:m", base_url=url, strategy="single") as ex:
+        return await ex.aextract({PROSE!r})
+
+assert asyncio.run(run()).statements
+sys.exit(code)
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert '"Sergey Lavrov"' in done.stdout
+    assert "Unclosed" not in done.stderr and "Traceback" not in done.stderr
