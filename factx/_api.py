@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import time
 from datetime import date
@@ -10,12 +11,16 @@ from typing import Any
 
 from . import _pipeline
 from ._article import Article
+from ._chunk import plan_chunks, run_chunked
 from ._ground import Grounder
 from ._session import Session, Settings
 from .backends import Backend, resolve_backend
-from .exceptions import ConfigError, ExtractionError
+from .exceptions import ConfigError, ExtractionError, InputError
 from .models import ArticleFacts
 
+_KINDS = ("quotes", "statements", "visits", "agreements")
+_DEFAULT_MAX_CHARS = 2_000_000
+_REMOTE_CHUNK_CHARS = 40_000
 _ID_WORDS = {"yang", "dan", "di", "untuk", "dengan", "ini", "itu", "dari", "pada", "akan"}
 _EN_WORDS = {"the", "and", "of", "to", "in", "that", "is", "was", "for", "with"}
 
@@ -42,11 +47,20 @@ class Extractor:
             cached).
         max_reasks: re-asks per question after a validation or grounding failure.
         max_tokens_per_article: token cap; past it the article fails with BudgetExceededError.
+            It covers all chunks of a long article.
+        max_article_chars: longest article accepted, in characters; a longer one fails with
+            InputError. None: ``FACTX_MAX_CHARS``, else 2,000,000.
+        max_chunk_chars: articles longer than this are split into chunks of at most this
+            many characters, each extracted on its own (the single strategy then costs one
+            call per chunk). None: sized for the backend's context window (1.5 characters
+            per token of ``n_ctx``: 12,288 for the local model's 8,192), else 40,000.
+        chunk_overlap: characters shared by consecutive chunks (whole paragraphs or
+            sentences, up to this many), so facts at a cut are seen whole once.
         **backend_settings: passed to the backend factory (``base_url``, ``api_key``,
             ``request_format``, ``timeout``, ``max_retries``, ``n_ctx``, ...).
 
     Raises:
-        ConfigError: unknown backend, missing key or extra, bad strategy.
+        ConfigError: unknown backend, missing key or extra, bad strategy or size setting.
     """
 
     def __init__(
@@ -56,11 +70,23 @@ class Extractor:
         strategy: str = "auto",
         max_reasks: int = 2,
         max_tokens_per_article: int | None = 200_000,
+        max_article_chars: int | None = None,
+        max_chunk_chars: int | None = None,
+        chunk_overlap: int = 500,
         **backend_settings: Any,
     ) -> None:
         if strategy not in ("auto", "single", "staged"):
             raise ConfigError(f"strategy must be auto, single or staged, not {strategy!r}")
+        self.max_article_chars = _max_article_chars(max_article_chars)
         self.backend = resolve_backend(backend, **backend_settings)
+        self.max_chunk_chars = max_chunk_chars or _chunk_size(self.backend)
+        if self.max_chunk_chars < 1000:
+            raise ConfigError(f"max_chunk_chars must be at least 1000, not {max_chunk_chars}")
+        if not 0 <= chunk_overlap <= self.max_chunk_chars // 2:
+            raise ConfigError(
+                f"chunk_overlap must be between 0 and max_chunk_chars / 2, not {chunk_overlap}"
+            )
+        self.chunk_overlap = chunk_overlap
         self.settings = Settings(
             max_reasks=max_reasks,
             max_tokens_per_article=max_tokens_per_article,
@@ -93,19 +119,32 @@ class Extractor:
             source: an identifier carried into the result (file name, URL).
             language: ISO 639-1 code; guessed for Indonesian/English when not given.
 
+        Long articles (over ``max_chunk_chars``) are split into overlapping chunks, each
+        extracted on its own; the facts are merged with their offsets in the whole article
+        (see :mod:`factx._chunk`).
+
         Raises:
-            InputError: empty or binary text.
+            InputError: empty or binary text, or longer than ``max_article_chars``.
             ExtractionError: the model kept giving invalid answers (carries usage).
             BackendError: the model server failed after transport retries.
         """
         started = time.perf_counter()
+        if isinstance(text, str) and len(text) > self.max_article_chars:
+            raise InputError(
+                f"article is {len(text):,} characters long, over the limit of "
+                f"{self.max_article_chars:,} (max_article_chars, --max-chars, FACTX_MAX_CHARS)"
+            )
         article = Article.parse(text, published=published, source=source)
         session = Session(self.backend, article, self.settings)
-        if article.sentences:
-            plan = _pipeline.staged if self.strategy == "staged" else _pipeline.single
+        plan = _pipeline.staged if self.strategy == "staged" else _pipeline.single
+        chunks = plan_chunks(article, self.max_chunk_chars, self.chunk_overlap)
+        if len(chunks) > 1:
+            facts = await run_chunked(session, plan, chunks)
+        elif article.sentences:
             facts = await plan(session)
         else:
-            facts = {"quotes": [], "statements": [], "visits": [], "agreements": []}
+            facts = {}
+        facts = {kind: facts.get(kind, []) for kind in _KINDS}
         _verify_grounding(article, facts, session)
         session.usage.seconds = time.perf_counter() - started
         return ArticleFacts(
@@ -119,7 +158,46 @@ class Extractor:
 
     def extract(self, text: str, **kwargs: Any) -> ArticleFacts:
         """Blocking twin of :meth:`aextract` (not for use inside a running event loop)."""
-        return asyncio.run(self.aextract(text, **kwargs))
+        return asyncio.run(self._extract_in_own_loop(text, **kwargs))
+
+    async def _extract_in_own_loop(self, text: str, **kwargs: Any) -> ArticleFacts:
+        try:
+            return await self.aextract(text, **kwargs)
+        finally:
+            await self.aclose()  # the loop ends with this call: close its connections now
+
+    async def aclose(self) -> None:
+        """Close the backend's connections (the extractor stays usable: the next call
+        reconnects). Call it, or use ``async with Extractor(...) as ex:``, before the event
+        loop of :meth:`aextract` calls ends."""
+        aclose = getattr(self.backend, "aclose", None)
+        if aclose is not None:
+            await aclose()
+
+    async def __aenter__(self) -> Extractor:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+
+def _max_article_chars(value: int | None) -> int:
+    if value is None:
+        env = os.environ.get("FACTX_MAX_CHARS", "").strip()
+        try:
+            value = int(env) if env else _DEFAULT_MAX_CHARS
+        except ValueError:
+            raise ConfigError(f"FACTX_MAX_CHARS={env!r} is not a whole number") from None
+    if value < 1:
+        raise ConfigError(f"max_article_chars must be at least 1, not {value}")
+    return value
+
+
+def _chunk_size(backend: Backend) -> int:
+    """Characters per chunk for ``backend``: ~4 characters a token, the article taking at
+    most 3/8 of the context window (the rest: instructions, numbering, re-asks, answer)."""
+    n_ctx = getattr(backend, "n_ctx", None)
+    return int(n_ctx * 1.5) if isinstance(n_ctx, int) and n_ctx > 0 else _REMOTE_CHUNK_CHARS
 
 
 def _verify_grounding(article: Article, facts: dict[str, list[Any]], session: Session) -> None:

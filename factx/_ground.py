@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from ._article import Article
 from .models import Span
@@ -38,11 +39,16 @@ def fold(text: str) -> _Folded:
 
 
 class Grounder:
-    """Locates snippets in one article (the folded text is built once)."""
+    """Locates snippets in one article (the folded text is built once, when first needed)."""
 
     def __init__(self, article: Article) -> None:
         self.article = article
-        self._folded = fold(article.text)
+
+    @cached_property
+    def _folded(self) -> _Folded:
+        # Built on first need only: exact matches and ``check`` never use it, and folding is
+        # a per-character loop (the main client CPU cost per article in batch runs).
+        return fold(self.article.text)
 
     def locate(self, snippet: str, *, near: int = 0) -> Span | None:
         """Where ``snippet`` occurs: exactly, or after folding quote marks, dashes, spaces, case.

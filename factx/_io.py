@@ -21,6 +21,7 @@ import csv
 import glob
 import json
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -32,6 +33,7 @@ from .exceptions import FactxError, InputError, MissingExtraError
 
 __all__ = [
     "CSV_COLUMNS",
+    "DEFAULT_MAX_FILE_BYTES",
     "TEXT_SUFFIXES",
     "HTML_SUFFIXES",
     "RECORD_SUFFIXES",
@@ -60,6 +62,11 @@ RECORD_SUFFIXES = frozenset({".json", ".jsonl"})
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES
 
 STDIN_ID = "stdin"
+#: Bytes read at most from a one-article file (text, Markdown, HTML) before parsing, and from
+#: one line of a JSONL file (read line by line): bounds memory and HTML parsing time
+#: (trafilatura takes minutes on 20 MB of markup). JSON files, one array of many records, are
+#: read whole; each record's text then meets the article cap.
+DEFAULT_MAX_FILE_BYTES = 10_000_000
 _GLOB_CHARS = frozenset("*?[")
 
 
@@ -123,7 +130,8 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Source]:
 
     ``-`` is stdin; a file is taken whatever its extension; a folder is walked recursively in
     sorted order (hidden entries skipped, only supported extensions, symlinked folders followed
-    once: each real folder is visited at most once); anything else is tried as a glob
+    once: each real folder is visited at most once, so symlink loops end; links that resolve
+    to nothing are listed and fail when read); anything else is tried as a glob
     (``**`` allowed). A path or glob that matches nothing becomes a ``Source(missing=True)``.
     A file reached twice is listed once.
     """
@@ -144,7 +152,7 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Source]:
         elif os.path.isdir(p):
             for f in _walk(p, seen_dirs):
                 add_file(f)
-        elif os.path.isfile(p):
+        elif os.path.lexists(p):  # a file, or a link to nothing, a FIFO...: fails when read
             add_file(p)
         elif any(c in p for c in _GLOB_CHARS):
             matches = sorted(glob.glob(p, recursive=True))
@@ -176,12 +184,16 @@ def _walk(top: str, seen_dirs: set[str]) -> Iterator[str]:
         if entry.name.startswith("."):
             continue
         try:
-            if entry.is_dir():  # follows symlinks; loops are cut by seen_dirs
-                yield from _walk(entry.path, seen_dirs)
-            elif entry.is_file() and Path(entry.name).suffix.lower() in SUPPORTED_SUFFIXES:
-                yield entry.path
-        except OSError:
-            continue
+            is_dir = entry.is_dir()  # follows symlinks; folder loops are cut by seen_dirs
+            is_file = not is_dir and entry.is_file()
+        except OSError:  # a link in a loop of links
+            is_dir = is_file = False
+        if is_dir:
+            yield from _walk(entry.path, seen_dirs)
+        elif Path(entry.name).suffix.lower() in SUPPORTED_SUFFIXES and (
+            is_file or entry.is_symlink()
+        ):
+            yield entry.path  # a dangling or looping link too: an error record when read
 
 
 def display_id(path: str) -> str:
@@ -217,6 +229,7 @@ def iter_inputs(
     url_field: str = "url",
     title_field: str = "title",
     stdin: IO[Any] | None = None,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
 ) -> Iterator[InputItem]:
     """Read articles from files, folders, globs and ``-`` (stdin), lazily and in order.
 
@@ -226,18 +239,26 @@ def iter_inputs(
     other ``*_field`` names). Stdin is read as JSONL when its first character is ``{``, else as
     one plain-text article. Other extensions named explicitly are read as plain text.
 
-    Read failures (missing, empty, binary or non-UTF-8 files, broken JSON lines, records
-    without text) are yielded as items with ``error`` set.
+    Read failures (missing, empty, binary or non-UTF-8 files, files that are not regular
+    files, broken or looping symlinks, text, Markdown or HTML files over ``max_file_bytes``,
+    broken or longer JSONL lines, records without text) are yielded as items with ``error``
+    set.
 
     Raises:
         MissingExtraError: an HTML file is met and trafilatura is not installed.
     """
     fields = Fields(text_field, id_field, published_field, url_field, title_field)
-    return read_sources(expand_paths(paths), fields=fields, stdin=stdin)
+    return read_sources(
+        expand_paths(paths), fields=fields, stdin=stdin, max_file_bytes=max_file_bytes
+    )
 
 
 def read_sources(
-    sources: Iterable[Source], *, fields: Fields | None = None, stdin: IO[Any] | None = None
+    sources: Iterable[Source],
+    *,
+    fields: Fields | None = None,
+    stdin: IO[Any] | None = None,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
 ) -> Iterator[InputItem]:
     """Items of already expanded sources (see :func:`iter_inputs`)."""
     fields = fields or Fields()
@@ -247,7 +268,7 @@ def read_sources(
         elif src.is_stdin:
             yield from _read_stdin(stdin, fields)
         else:
-            yield from _read_file(src.path, fields)
+            yield from _read_file(src.path, fields, max_file_bytes)
 
 
 def _decode(data: bytes, where: str) -> str:
@@ -265,27 +286,62 @@ def _decode(data: bytes, where: str) -> str:
         ) from None
 
 
-def _read_file(path: str, fields: Fields) -> Iterator[InputItem]:
+def _read_file(path: str, fields: Fields, max_bytes: int) -> Iterator[InputItem]:
     ident = display_id(path)
+    suffix = Path(path).suffix.lower()
+    if suffix == ".jsonl":
+        yield from _jsonl_file(path, ident, fields, max_bytes)
+        return
     try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-        text = _decode(data, ident)
+        text = _decode(_read_bytes(path, ident, None if suffix == ".json" else max_bytes), ident)
     except InputError as e:
         yield InputItem(ident, error=e)
         return
     except OSError as e:
-        yield InputItem(ident, error=InputError(f"{ident}: cannot read: {e.strerror or e}"))
+        yield InputItem(ident, error=_cannot_read(ident, e))
         return
-    suffix = Path(path).suffix.lower()
-    if suffix == ".jsonl":
-        yield from _jsonl_records(text, ident, fields)
-    elif suffix == ".json":
+    if suffix == ".json":
         yield from _json_records(text, ident, fields)
     elif suffix in HTML_SUFFIXES:
         yield _html_item(text, ident)
     else:
         yield InputItem(ident, text=text)
+
+
+def _cannot_read(ident: str, e: OSError) -> InputError:
+    return InputError(f"{ident}: cannot read: {e.strerror or e}")
+
+
+def _regular_file_size(path: str, ident: str) -> int:
+    """Raises InputError for a FIFO (reading would block) or a device (it may never end)."""
+    info = os.stat(path)
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"{ident}: not a regular file")
+    return info.st_size
+
+
+def _read_bytes(path: str, ident: str, limit: int | None) -> bytes:
+    """The file's bytes; never reads more than ``limit`` + 1 of them.
+
+    Raises:
+        InputError: not a regular file, or larger than ``limit``.
+        OSError: cannot be opened (missing, permissions, a symlink loop).
+    """
+    size = _regular_file_size(path, ident)
+    if limit is not None and size > limit:
+        raise _too_big(ident, limit)
+    with open(path, "rb") as fh:
+        data = fh.read() if limit is None else fh.read(limit + 1)
+    if limit is not None and len(data) > limit:  # it grew since stat
+        raise _too_big(ident, limit)
+    return data
+
+
+def _too_big(ident: str, limit: int) -> InputError:
+    return InputError(
+        f"{ident}: file is larger than the limit of {limit:,} bytes, not read "
+        "(max_file_bytes, --max-file-bytes)"
+    )
 
 
 def _read_stdin(stream: IO[Any] | None, fields: Fields) -> Iterator[InputItem]:
@@ -303,17 +359,79 @@ def _read_stdin(stream: IO[Any] | None, fields: Fields) -> Iterator[InputItem]:
         yield InputItem(STDIN_ID, text=text)
 
 
+def _jsonl_file(path: str, ident: str, fields: Fields, max_line: int) -> Iterator[InputItem]:
+    """Records of a JSONL file, read line by line: memory stays bounded by ``max_line``, and a
+    bad line (too long, not UTF-8, not JSON) is one error item, not the whole file's."""
+    try:
+        _regular_file_size(path, ident)
+        fh = open(path, "rb")
+    except InputError as e:
+        yield InputItem(ident, error=e)
+        return
+    except OSError as e:
+        yield InputItem(ident, error=_cannot_read(ident, e))
+        return
+    records = 0
+    with fh:
+        for n, raw in enumerate(_bounded_lines(fh, max_line), 1):
+            where = f"{ident}#line{n}"
+            if raw is None:
+                yield InputItem(
+                    where,
+                    error=InputError(
+                        f"{where}: line longer than the limit of {max_line:,} bytes, not read "
+                        "(max_file_bytes, --max-file-bytes)"
+                    ),
+                )
+                records += 1
+                continue
+            if n == 1:
+                raw = raw.removeprefix(b"\xef\xbb\xbf")
+            if not raw.strip():
+                continue
+            records += 1
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as e:
+                yield InputItem(
+                    where,
+                    error=InputError(
+                        f"{where}: not valid UTF-8 (byte 0x{raw[e.start]:02x} at offset "
+                        f"{e.start} of the line); convert the file to UTF-8"
+                    ),
+                )
+                continue
+            yield _jsonl_item(line, where, fields)
+    if not records:
+        yield InputItem(ident, error=InputError(f"{ident}: file is empty"))
+
+
+def _bounded_lines(fh: IO[bytes], limit: int) -> Iterator[bytes | None]:
+    """The lines of ``fh``; None for a line longer than ``limit`` bytes (skipped unread)."""
+    while True:
+        line = fh.readline(limit + 1)
+        if not line:
+            return
+        if len(line) <= limit or line.endswith(b"\n"):
+            yield line
+            continue
+        while line and not line.endswith(b"\n"):  # drop the rest of the long line
+            line = fh.readline(limit + 1)
+        yield None
+
+
 def _jsonl_records(text: str, ident: str, fields: Fields) -> Iterator[InputItem]:
     for n, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        where = f"{ident}#line{n}"
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as e:
-            yield InputItem(where, error=InputError(f"{where}: invalid JSON: {e.msg}"))
-            continue
-        yield _record_item(obj, where, fields)
+        if line.strip():
+            yield _jsonl_item(line, f"{ident}#line{n}", fields)
+
+
+def _jsonl_item(line: str, where: str, fields: Fields) -> InputItem:
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as e:
+        return InputItem(where, error=InputError(f"{where}: invalid JSON: {e.msg}"))
+    return _record_item(obj, where, fields)
 
 
 def _json_records(text: str, ident: str, fields: Fields) -> Iterator[InputItem]:

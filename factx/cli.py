@@ -109,6 +109,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     ex.add_argument("--base-url", metavar="URL", help="server URL (env OPENAI_BASE_URL)")
     ex.add_argument("--max-articles", type=int, metavar="N", help="stop after N articles")
+    ex.add_argument(
+        "--max-chars",
+        type=int,
+        metavar="N",
+        help="longer articles become error records (env FACTX_MAX_CHARS, default 2,000,000)",
+    )
+    ex.add_argument(
+        "--max-file-bytes",
+        type=int,
+        default=_io.DEFAULT_MAX_FILE_BYTES,
+        metavar="N",
+        help="larger .txt/.md/.html files and longer JSONL lines become error records, "
+        "unread (default 10,000,000)",
+    )
     ex.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
     ex.add_argument(
         "--cache-dir", metavar="DIR", help="result cache (default ~/.cache/factx/results)"
@@ -243,6 +257,8 @@ def _extract(
         raise ConfigError(f"concurrency must be at least 1, not {concurrency}")
     if args.max_articles is not None and args.max_articles < 1:
         raise ConfigError("--max-articles must be at least 1")
+    if args.max_file_bytes < 1:
+        raise ConfigError("--max-file-bytes must be at least 1")
     if args.published is not None:
         _check_date(args.published)
     fmt = args.format or _format_from_name(args.output)
@@ -263,7 +279,10 @@ def _extract(
     if args.base_url:
         settings["base_url"] = args.base_url
     extractor = Extractor(
-        backend if backend is not None else args.backend, strategy=args.strategy, **settings
+        backend if backend is not None else args.backend,
+        strategy=args.strategy,
+        max_article_chars=args.max_chars,
+        **settings,
     )
 
     skip: set[str] = set()
@@ -274,7 +293,9 @@ def _extract(
     stats = BatchStats(total=_count(sources))
     cache = None if args.no_cache else ResultCache(args.cache_dir)
     fields = _io.Fields(text=args.text_field, id=args.id_field, published=args.published_field)
-    items = _io.read_sources(sources, fields=fields, stdin=stdin)
+    items = _io.read_sources(
+        sources, fields=fields, stdin=stdin, max_file_bytes=args.max_file_bytes
+    )
     show_progress = not (args.no_progress or args.quiet) and _isatty(err)
     writer = _io.make_writer(fmt, args.output, stream=out, initial=initial)
     written: list[dict[str, Any]] = []  # for --html when the output cannot be read back
@@ -283,6 +304,10 @@ def _extract(
         items = _keep_texts(items, texts)
 
     async def run() -> None:
+        async with extractor:  # closes connections before the loop ends
+            await write_all()
+
+    async def write_all() -> None:
         last = 0.0
         async for record in extract_many(
             items,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
 
@@ -52,6 +53,17 @@ class Backend(Protocol):
         ...
 
 
+_SCHEMAS: weakref.WeakKeyDictionary[type[BaseModel], dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
 def schema_of(model: type[BaseModel]) -> dict[str, Any]:
-    """JSON Schema of a response model, as sent to servers that constrain output with it."""
-    return model.model_json_schema()
+    """JSON Schema of a response model, as sent to servers that constrain output with it.
+
+    Computed once per model class (generating it costs milliseconds, more than the rest of a
+    call's client work); entries go away with their class, so per-question models built with
+    ``create_model`` do not accumulate. The returned dict is shared: do not mutate it.
+    """
+    schema = _SCHEMAS.get(model)
+    if schema is None:
+        schema = _SCHEMAS[model] = model.model_json_schema()
+    return schema
