@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import re
 import time
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
 from . import _pipeline
 from ._article import Article
 from ._ground import Grounder
+from ._pricing import FREE, Price, PriceLike, PriceTable
 from ._session import Session, Settings
 from .backends import Backend, resolve_backend
 from .exceptions import ConfigError, ExtractionError
@@ -42,11 +44,14 @@ class Extractor:
             cached).
         max_reasks: re-asks per question after a validation or grounding failure.
         max_tokens_per_article: token cap; past it the article fails with BudgetExceededError.
+        prices: model name to price in US dollars per million input/output tokens, e.g.
+            ``{"my-model": (0.2, 0.6)}``; extends or overrides the built-in table and
+            ``FACTX_PRICES`` (see :mod:`factx._pricing`). Sets ``usage.cost_usd``.
         **backend_settings: passed to the backend factory (``base_url``, ``api_key``,
             ``request_format``, ``timeout``, ``max_retries``, ``n_ctx``, ...).
 
     Raises:
-        ConfigError: unknown backend, missing key or extra, bad strategy.
+        ConfigError: unknown backend, missing key or extra, bad strategy, malformed price.
     """
 
     def __init__(
@@ -56,6 +61,7 @@ class Extractor:
         strategy: str = "auto",
         max_reasks: int = 2,
         max_tokens_per_article: int | None = 200_000,
+        prices: Mapping[str, PriceLike] | None = None,
         **backend_settings: Any,
     ) -> None:
         if strategy not in ("auto", "single", "staged"):
@@ -66,6 +72,7 @@ class Extractor:
             max_tokens_per_article=max_tokens_per_article,
             strategy=strategy,
         )
+        self.prices = PriceTable(prices)
 
     def __repr__(self) -> str:
         return f"Extractor(backend={self.backend!r}, strategy={self.settings.strategy!r})"
@@ -75,6 +82,13 @@ class Extractor:
         if self.settings.strategy != "auto":
             return self.settings.strategy
         return "staged" if getattr(self.backend, "tier", "large") == "small" else "single"
+
+    @property
+    def price(self) -> Price | None:
+        """The backend model's price (zero for a backend on this machine), None if unknown."""
+        if getattr(self.backend, "cost_free", False):
+            return FREE
+        return self.prices.get(getattr(self.backend, "model", None))
 
     async def aextract(
         self,
@@ -101,13 +115,19 @@ class Extractor:
         started = time.perf_counter()
         article = Article.parse(text, published=published, source=source)
         session = Session(self.backend, article, self.settings)
-        if article.sentences:
-            plan = _pipeline.staged if self.strategy == "staged" else _pipeline.single
-            facts = await plan(session)
-        else:
-            facts = {"quotes": [], "statements": [], "visits": [], "agreements": []}
-        _verify_grounding(article, facts, session)
-        session.usage.seconds = time.perf_counter() - started
+        try:
+            if article.sentences:
+                plan = _pipeline.staged if self.strategy == "staged" else _pipeline.single
+                facts = await plan(session)
+            else:
+                facts = {"quotes": [], "statements": [], "visits": [], "agreements": []}
+            _verify_grounding(article, facts, session)
+        finally:  # failures carry this usage too (ExtractionError.usage)
+            session.usage.seconds = time.perf_counter() - started
+            price = self.price
+            if price is not None:
+                usage = session.usage
+                usage.cost_usd = price.cost(usage.prompt_tokens, usage.completion_tokens)
         return ArticleFacts(
             source=source,
             published=article.published.isoformat() if article.published else None,

@@ -52,6 +52,7 @@ __all__ = [
     "read_json_array_state",
     "read_jsonl_state",
     "read_sources",
+    "skipped_record",
 ]
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
@@ -392,6 +393,12 @@ def error_record(source: str, error: BaseException) -> dict[str, Any]:
     return {"source": source, "error": {"type": type(error).__name__, "message": message}}
 
 
+def skipped_record(source: str, reason: str, message: str) -> dict[str, Any]:
+    """``{"source": id, "skipped": {"reason": reason, "message": message}}``: an article that
+    was not started (e.g. ``reason="budget"``); a resumed run processes it."""
+    return {"source": source, "skipped": {"reason": reason, "message": message}}
+
+
 def _dumps(record: dict[str, Any]) -> str:
     return json.dumps(record, ensure_ascii=False)
 
@@ -408,12 +415,15 @@ class JsonlState:
     Attributes:
         done: ids whose records include a success (skipped on resume).
         failed: ids with only error records (retried on resume).
+        skipped: ids with only skipped records, e.g. not started for the cost budget (processed
+            on resume).
         truncated: bytes of a partial last line that were cut off.
         bad_lines: complete lines that were not JSON objects (left in place, ignored).
     """
 
     done: set[str] = field(default_factory=set)
     failed: set[str] = field(default_factory=set)
+    skipped: set[str] = field(default_factory=set)
     truncated: int = 0
     bad_lines: int = 0
 
@@ -453,10 +463,15 @@ def read_jsonl_state(path: str | os.PathLike[str], *, repair: bool = True) -> Js
 
 def _note(state: JsonlState, rec: dict[str, Any]) -> None:
     source = rec["source"]
-    if rec.get("error") is None:
+    if source in state.done:
+        return
+    if rec.get("skipped") is not None:
+        state.skipped.add(source)
+    elif rec.get("error") is None:
         state.done.add(source)
         state.failed.discard(source)
-    elif source not in state.done:
+        state.skipped.discard(source)
+    else:
         state.failed.add(source)
 
 
@@ -663,7 +678,8 @@ def neutralise_cell(value: Any) -> Any:
 
 
 def csv_rows(record: dict[str, Any]) -> list[list[Any]]:
-    """The CSV rows of one record: one per fact, one ``error`` row for an error record.
+    """The CSV rows of one record: one per fact, one ``error`` (``skipped``) row for an error
+    (skipped) record.
 
     Columns: :data:`CSV_COLUMNS`. ``speaker`` is the speaker, visitor or the parties (joined
     with ``; ``); ``text`` the quote, statement content, agreement subject or visit purpose;
@@ -676,6 +692,11 @@ def csv_rows(record: dict[str, Any]) -> list[list[Any]]:
         etype = err.get("type", "") if isinstance(err, dict) else ""
         message = err.get("message", "") if isinstance(err, dict) else str(err)
         rows.append([source, "error", "", f"{etype}: {message}", "", "", "", "", "", ""])
+        return rows
+    skipped = record.get("skipped")
+    if skipped is not None:
+        reason = skipped.get("reason", "") if isinstance(skipped, dict) else str(skipped)
+        rows.append([source, "skipped", "", reason, "", "", "", "", "", ""])
         return rows
     for v in record.get("visits") or []:
         dest = v.get("destination") or {}

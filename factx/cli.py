@@ -12,6 +12,7 @@ have a success record are skipped and new records are added to it; ids that only
 records are tried again, and their new record is appended after the old error record, so when
 reading the output **the last record per id wins** (see :func:`factx._io.load_results`). A
 partial last line left by a killed run is cut off before appending. CSV output is rewritten.
+Articles left unstarted by ``--max-cost`` have skipped records and are processed on resume.
 
 Exit codes: 0 all articles done, 1 some articles failed (the run still finished) or an
 unexpected error, 2 usage or configuration error (bad arguments, no inputs, bad settings).
@@ -28,7 +29,8 @@ import time
 from typing import IO, Any
 
 from . import _io
-from ._batch import BatchStats, ResultCache, extract_many
+from ._batch import BatchStats, ResultCache, check_budget, extract_many
+from ._pricing import parse_price
 from .exceptions import ConfigError, FactxError
 
 __all__ = ["main"]
@@ -107,6 +109,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     ex.add_argument("--base-url", metavar="URL", help="server URL (env OPENAI_BASE_URL)")
     ex.add_argument("--max-articles", type=int, metavar="N", help="stop after N articles")
+    ex.add_argument(
+        "--max-cost",
+        type=float,
+        metavar="USD",
+        help="stop starting articles once this many dollars are spent; articles in flight "
+        "finish, the rest get skipped records that a rerun resumes (needs the model's price)",
+    )
+    ex.add_argument(
+        "--price",
+        action="append",
+        default=[],
+        metavar="MODEL=IN,OUT",
+        help="price of a model in dollars per million input,output tokens (repeatable; "
+        "overrides the built-in table and FACTX_PRICES)",
+    )
     ex.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
     ex.add_argument(
         "--cache-dir", metavar="DIR", help="result cache (default ~/.cache/factx/results)"
@@ -237,9 +254,15 @@ def _extract(
     settings: dict[str, Any] = {}
     if args.base_url:
         settings["base_url"] = args.base_url
+    prices = dict(parse_price(spec) for spec in args.price)
     extractor = Extractor(
-        backend if backend is not None else args.backend, strategy=args.strategy, **settings
+        backend if backend is not None else args.backend,
+        strategy=args.strategy,
+        prices=prices,
+        **settings,
     )
+    if args.max_cost is not None:
+        check_budget(args.max_cost, extractor)
 
     skip: set[str] = set()
     initial: list[Any] = []
@@ -265,6 +288,7 @@ def _extract(
             published=args.published,
             language=args.language,
             stats=stats,
+            max_cost=args.max_cost,
         ):
             writer.write(record)
             if show_progress and time.monotonic() - last > 0.1:
@@ -314,6 +338,8 @@ def _resume_state(path: str, fmt: str, err: IO[str], *, quiet: bool) -> tuple[se
         notes = [f"{len(state.done)} done"]
         if state.failed:
             notes.append(f"{len(state.failed)} failed before, retrying")
+        if state.skipped:
+            notes.append(f"{len(state.skipped)} skipped before (cost budget), resuming")
         if state.truncated:
             notes.append(f"cut a partial last line of {state.truncated} bytes")
         if state.bad_lines:
