@@ -119,15 +119,19 @@ class Fields:
 # --------------------------------------------------------------------------------------------
 
 
-def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Source]:
+def expand_paths(
+    paths: Iterable[str | os.PathLike[str]], *, extra_suffixes: frozenset[str] = frozenset()
+) -> list[Source]:
     """Turn command-line paths into sources, in order, without reading them.
 
     ``-`` is stdin; a file is taken whatever its extension; a folder is walked recursively in
     sorted order (hidden entries skipped, only supported extensions, symlinked folders followed
     once: each real folder is visited at most once); anything else is tried as a glob
     (``**`` allowed). A path or glob that matches nothing becomes a ``Source(missing=True)``.
-    A file reached twice is listed once.
+    A file reached twice is listed once. ``extra_suffixes`` adds extensions taken from folders
+    (e.g. ``.parquet`` for the Ray engine).
     """
+    suffixes = SUPPORTED_SUFFIXES | extra_suffixes
     out: list[Source] = []
     seen_files: set[str] = set()
     seen_dirs: set[str] = set()
@@ -143,7 +147,7 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Source]:
         if p == "-":
             out.append(Source("-"))
         elif os.path.isdir(p):
-            for f in _walk(p, seen_dirs):
+            for f in _walk(p, seen_dirs, suffixes):
                 add_file(f)
         elif os.path.isfile(p):
             add_file(p)
@@ -152,7 +156,7 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Source]:
             files: list[str] = []
             for m in matches:
                 if os.path.isdir(m):
-                    files.extend(_walk(m, seen_dirs))
+                    files.extend(_walk(m, seen_dirs, suffixes))
                 elif os.path.isfile(m):
                     files.append(m)
             if not files:
@@ -164,7 +168,7 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Source]:
     return out
 
 
-def _walk(top: str, seen_dirs: set[str]) -> Iterator[str]:
+def _walk(top: str, seen_dirs: set[str], suffixes: frozenset[str]) -> Iterator[str]:
     real = os.path.realpath(top)
     if real in seen_dirs:
         return
@@ -178,8 +182,8 @@ def _walk(top: str, seen_dirs: set[str]) -> Iterator[str]:
             continue
         try:
             if entry.is_dir():  # follows symlinks; loops are cut by seen_dirs
-                yield from _walk(entry.path, seen_dirs)
-            elif entry.is_file() and Path(entry.name).suffix.lower() in SUPPORTED_SUFFIXES:
+                yield from _walk(entry.path, seen_dirs, suffixes)
+            elif entry.is_file() and Path(entry.name).suffix.lower() in suffixes:
                 yield entry.path
         except OSError:
             continue

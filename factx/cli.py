@@ -14,6 +14,9 @@ reading the output **the last record per id wins** (see :func:`factx._io.load_re
 partial last line left by a killed run is cut off before appending. CSV output is rewritten.
 Articles left unstarted by ``--max-cost`` have skipped records and are processed on resume.
 
+``--engine ray`` runs the same job on a Ray cluster (extra ``ray``; see :mod:`factx._raycli`):
+it also reads Parquet and writes Parquet (a folder of part files), and resumes the same way.
+
 Exit codes: 0 all articles done, 1 some articles failed (the run still finished) or an
 unexpected error, 2 usage or configuration error (bad arguments, no inputs, bad settings).
 """
@@ -78,9 +81,30 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument(
         "-f",
         "--format",
-        choices=("jsonl", "json", "csv"),
+        choices=("jsonl", "json", "csv", "parquet"),
         default=None,
-        help="output format (default: from the -o extension, else jsonl)",
+        help="output format (default: from the -o extension, else jsonl); parquet needs "
+        "--engine ray",
+    )
+    ex.add_argument(
+        "--engine",
+        choices=("async", "ray"),
+        default="async",
+        help="async: this process (default); ray: a Ray cluster (extra 'ray'), also reads "
+        ".parquet inputs",
+    )
+    ex.add_argument(
+        "--ray-address",
+        metavar="ADDR",
+        help="Ray cluster to join (default: RAY_ADDRESS, else a local Ray)",
+    )
+    ex.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        metavar="N",
+        help="--engine ray: worker actors, each with its own HTTP client (default 2); "
+        "-j is the total of articles in flight over all of them",
     )
     ex.add_argument(
         "--backend",
@@ -238,11 +262,18 @@ def _extract(
     if args.published is not None:
         _check_date(args.published)
     fmt = args.format or _format_from_name(args.output)
+    if args.engine != "ray" and fmt == "parquet":
+        raise ConfigError("Parquet output needs --engine ray")
+    if args.engine == "ray" and args.max_cost is not None:
+        raise ConfigError("--max-cost is not supported with --engine ray (use the async engine)")
 
-    sources = _io.expand_paths(args.paths)
+    parquet = frozenset({".parquet"}) if args.engine == "ray" else frozenset()
+    sources = _io.expand_paths(args.paths, extra_suffixes=parquet)
     if args.output:  # never read our own output (e.g. -o inside an input folder)
         own = os.path.realpath(args.output)
         sources = [s for s in sources if s.missing or os.path.realpath(s.path) != own]
+    if args.engine != "ray" and any(s.suffix == ".parquet" for s in sources):
+        raise ConfigError("Parquet input needs --engine ray")
     if all(s.missing for s in sources):
         shown = ", ".join(repr(s.path) for s in sources)
         raise ConfigError(f"no inputs found: {shown}")
@@ -266,8 +297,21 @@ def _extract(
 
     skip: set[str] = set()
     initial: list[Any] = []
-    if args.output and os.path.exists(args.output) and fmt != "csv":
+    if args.output and os.path.exists(args.output) and fmt in ("jsonl", "json"):
         skip, initial = _resume_state(args.output, fmt, err, quiet=args.quiet)
+    if args.engine == "ray":
+        from ._raycli import RayJob
+
+        job = RayJob(args, fmt=fmt, concurrency=concurrency, prices=prices, settings=settings)
+        return job.run(
+            sources,
+            backend=backend if backend is not None else args.backend,
+            skip=skip,
+            initial=initial,
+            stdin=stdin,
+            out=out,
+            err=err,
+        )
 
     stats = BatchStats(total=_count(sources))
     cache = None if args.no_cache else ResultCache(args.cache_dir)
@@ -320,7 +364,7 @@ def _check_date(value: str) -> None:
 def _format_from_name(path: str | None) -> str:
     if path:
         suffix = os.path.splitext(path)[1].lower()
-        if suffix in (".json", ".csv"):
+        if suffix in (".json", ".csv", ".parquet"):
             return suffix[1:]
     return "jsonl"
 
