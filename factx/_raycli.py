@@ -37,6 +37,7 @@ from .exceptions import ConfigError, InputError, MissingExtraError
 
 FORWARDED_ENV = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "FACTX_PRICES", "FACTX_BACKEND")
 PARQUET_FLUSH_ROWS = 1000
+BLOCK_ROWS = 64  # rows per block of the articles read by the driver (= the batch size)
 
 
 def _ray() -> Any:
@@ -137,7 +138,11 @@ def _prepare_parquet(table: Any, *, fields: _io.Fields, skip: Sequence[str]) -> 
         return pc.cast(table.column(name), pa.string())
 
     out = pa.table(
-        {"id": column(fields.id), "text": column(fields.text), "published": column(fields.published)}
+        {
+            "id": column(fields.id),
+            "text": column(fields.text),
+            "published": column(fields.published),
+        }
     )
     if skip:
         out = out.filter(pc.invert(pc.is_in(out.column("id"), value_set=pa.array(skip))))
@@ -274,7 +279,12 @@ class RayJob:
         parts = []
         if rows["id"]:
             schema = pa.schema([(name, pa.string()) for name in rows])
-            parts.append(ray.data.from_arrow(pa.Table.from_pydict(rows, schema=schema)))
+            table = pa.Table.from_pydict(rows, schema=schema)
+            # One block per batch: a map task runs its block's batches one after another, so
+            # a single block would keep all but one worker idle.
+            size = BLOCK_ROWS
+            blocks = [table.slice(i, size) for i in range(0, table.num_rows, size)]
+            parts.append(ray.data.from_arrow(blocks))
         if parquet:
             ds = ray.data.read_parquet(parquet)
             parts.append(
