@@ -15,7 +15,8 @@ them as they arrive:
   ``error_type`` is null are done; failed ids are retried and get a new row in a new part, so
   an id's final state is its success row if it has one.
 
-Rows whose id is done are dropped before they reach a worker (Parquet: by the cluster).
+Rows whose id is done are dropped before they reach a worker (Parquet: by the cluster, so the
+summary's "skipped as already done" counts only the inputs the driver read).
 ``OPENAI_API_KEY``, ``OPENAI_BASE_URL``, ``FACTX_PRICES`` and ``FACTX_BACKEND`` set on the
 driver are passed to the workers' environment (Ray ``runtime_env``).
 """
