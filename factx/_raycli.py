@@ -324,7 +324,7 @@ class RayJob:
         )
         show = not (self.args.no_progress or self.args.quiet) and _isatty(err)
         for batch in result.iter_batches(batch_format="pyarrow", batch_size=None):
-            for row in batch.to_pylist():
+            for row in batch.to_pylist():  # type: ignore[union-attr]  # pyarrow batches
                 self._record(to_record(row), writer)
             if show:
                 err.write("\r\x1b[K" + self.stats.progress_line())

@@ -228,12 +228,12 @@ def _columns(records: list[dict[str, Any]]) -> list[Any]:
     pa = _pyarrow()
     cols: dict[str, list[Any]] = {name: [] for name in OUTPUT_COLUMNS}
     for rec in records:
-        err = rec.get("error")
+        err: dict[str, Any] | None = rec.get("error")
         usage = rec.get("usage") or {}
         ok = err is None
         cols["facts_json"].append(json.dumps(rec, ensure_ascii=False) if ok else None)
-        cols["error_type"].append(None if ok else err.get("type"))
-        cols["error_message"].append(None if ok else err.get("message"))
+        cols["error_type"].append(err.get("type") if err is not None else None)
+        cols["error_message"].append(err.get("message") if err is not None else None)
         for kind in KINDS:
             cols[f"n_{kind}"].append(len(rec.get(kind) or []) if ok else 0)
         cols["prompt_tokens"].append(usage.get("prompt_tokens") if ok else None)

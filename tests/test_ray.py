@@ -24,7 +24,6 @@ from factx._raycli import read_parquet_state  # noqa: E402
 from factx.cli import main  # noqa: E402
 from factx.exceptions import ConfigError  # noqa: E402
 from factx.models import ArticleFacts  # noqa: E402
-
 from tests._fakeserver import FakeOpenAIServer, article, expected_failures  # noqa: E402
 
 # Ray's own modules warn about their deprecated settings when its DataContext is built.
@@ -99,9 +98,7 @@ def test_every_article_comes_back_once_failures_as_error_records(
     assert table.num_rows == N
     assert table.schema.field("facts_json").type == pa.string()
     assert table.schema.field("cost_usd").type == pa.float64()
-    lines = [
-        json.loads(line) for f in sorted((tmp_path / "js").iterdir()) for line in f.open()
-    ]
+    lines = [json.loads(line) for f in sorted((tmp_path / "js").iterdir()) for line in f.open()]
     assert sorted(x["id"] for x in lines) == sorted(ids)
 
 
