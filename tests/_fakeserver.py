@@ -11,7 +11,8 @@ recognised by ``ART-<n>`` in its text; its fault plan (``plan(n)``):
   transport retries;
 - otherwise ``n % 3 == 0``: the first request gets HTTP 500; ``n % 3 == 1``: the first request
   gets HTTP 429 (``Retry-After: 0``); ``n % 4 == 2``: the first answer is garbage (a re-ask
-  fixes it). These articles succeed.
+  fixes it); ``n % 4 == 3``: the first response is an HTML page with status 200 instead of
+  JSON (a proxy's error page; a re-ask fixes it). These articles succeed.
 
 Used by the Ray test (a thread in the test process; Ray workers reach it over loopback) and by
 ``benchmarks/ray_throughput.py`` (its own process: ``python -m tests._fakeserver --latency 1``
@@ -60,6 +61,8 @@ def plan(n: int, attempt: int) -> str:
             return "429"
         if n % 4 == 2:
             return "garbage"
+        if n % 4 == 3:
+            return "html"
     return "ok"
 
 
@@ -155,7 +158,9 @@ class _Handler(BaseHTTPRequestHandler):
         outcome = owner.decide(body)
         if owner.latency:
             time.sleep(owner.latency)
-        if outcome == "500":
+        if outcome == "html":
+            self._send_raw(200, b"<html><body>502 Bad Gateway</body></html>", "text/html")
+        elif outcome == "500":
             self._send(500, {"error": {"message": "internal server error (injected)"}})
         elif outcome == "429":
             self._send(429, {"error": {"message": "rate limited (injected)"}}, {"Retry-After": "0"})
@@ -164,9 +169,13 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, _completion(body, content))
 
     def _send(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
-        data = json.dumps(payload).encode("utf-8")
+        self._send_raw(status, json.dumps(payload).encode("utf-8"), "application/json", headers)
+
+    def _send_raw(
+        self, status: int, data: bytes, ctype: str, headers: dict[str, str] | None = None
+    ) -> None:
         self.send_response(status)
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(data)))
         for key, value in (headers or {}).items():
             self.send_header(key, value)
