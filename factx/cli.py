@@ -271,7 +271,7 @@ def _extract(
     sources = _io.expand_paths(args.paths, extra_suffixes=parquet)
     if args.output:  # never read our own output (e.g. -o inside an input folder)
         own = os.path.realpath(args.output)
-        sources = [s for s in sources if s.missing or os.path.realpath(s.path) != own]
+        sources = [s for s in sources if s.missing or not _is_within(s.path, own)]
     if args.engine != "ray" and any(s.suffix == ".parquet" for s in sources):
         raise ConfigError("Parquet input needs --engine ray")
     if all(s.missing for s in sources):
@@ -350,6 +350,12 @@ def _extract(
         if not args.quiet:
             print("factx: " + stats.summary(), file=err)
     return 1 if stats.failed else 0
+
+
+def _is_within(path: str, own: str) -> bool:
+    """``path`` is the output ``own`` or inside it (a Parquet output is a folder)."""
+    real = os.path.realpath(path)
+    return real == own or real.startswith(own + os.sep)
 
 
 def _check_date(value: str) -> None:

@@ -153,21 +153,23 @@ def test_cli_engine_ray_reads_parquet_writes_parquet_and_resumes(
             fh.write(json.dumps({"id": f"j{i}", "text": article(1000 + i)}) + "\n")
     ids = list(range(10))
     texts = [article(2000 + i) for i in ids]
-    pq.write_table(pa.table({"doc": ids, "body": texts, "extra": ids}), "b.parquet")
+    Path("in").mkdir()
+    pq.write_table(pa.table({"doc": ids, "body": texts, "extra": ids}), "in/b.parquet")
     with FakeOpenAIServer(faults=False) as s:
         common = ["--engine", "ray", "--backend", "openai-compatible:fake-model"]
         common += ["--base-url", s.base_url, "--strategy", "single", "--workers", "1"]
         common += ["--id-field", "doc", "--text-field", "body"]
-        code, err = cli("extract", "b.parquet", "missing.txt", "-o", "out.parquet", *common)
+        # the output folder is inside the input folder: its part files are never inputs
+        code, err = cli("extract", "in", "missing.txt", "-o", "in/out.parquet", *common)
         assert code == 1, err  # missing.txt is an error record
-        state = read_parquet_state("out.parquet")
+        state = read_parquet_state("in/out.parquet")
         assert state.done == {str(i) for i in ids} and state.failed == {"missing.txt"}
         assert s.requests == 10
 
-        code, err = cli("extract", "b.parquet", "missing.txt", "-o", "out.parquet", *common)
-        assert "resuming out.parquet: 10 done, 1 failed before, retrying" in err
+        code, err = cli("extract", "in", "missing.txt", "-o", "in/out.parquet", *common)
+        assert "resuming in/out.parquet: 10 done, 1 failed before, retrying" in err
         assert s.requests == 10  # nothing done is sent again
-        table = pq.read_table("out.parquet")
+        table = pq.read_table("in/out.parquet")
         assert table.num_rows == 12 and set(table.column("source").to_pylist()) == {
             *map(str, ids),
             "missing.txt",
