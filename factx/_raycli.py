@@ -24,6 +24,7 @@ driver are passed to the workers' environment (Ray ``runtime_env``).
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import time
 import uuid
@@ -228,6 +229,9 @@ class RayJob:
                 if not ray.is_initialized():
                     ray.init(address=args.ray_address, log_to_driver=False)
                     started_ray = True
+                if args.quiet or args.no_progress:  # Ray Data's own progress bars and logs
+                    ray.data.DataContext.get_current().enable_progress_bars = False
+                    logging.getLogger("ray.data").setLevel(logging.WARNING)
                 ds = self._dataset(ray, others, parquet, skip, writer, stdin)
                 if ds is not None:
                     self._stream(ds, backend, writer, err)
