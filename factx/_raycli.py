@@ -292,13 +292,14 @@ class RayJob:
             parts.append(ray.data.from_arrow(blocks))
         if parquet:
             ds = ray.data.read_parquet(parquet)
-            parts.append(
-                ds.map_batches(
-                    _prepare_parquet,
-                    fn_kwargs={"fields": self.fields, "skip": sorted(skip)},
-                    batch_format="pyarrow",
-                )
+            ds = ds.map_batches(
+                _prepare_parquet,
+                fn_kwargs={"fields": self.fields, "skip": sorted(skip)},
+                batch_format="pyarrow",
             )
+            # A map task runs its block's batches one after another: split the (few, large)
+            # blocks of Parquet files so that every worker gets work.
+            parts.append(ds.repartition(target_num_rows_per_block=BLOCK_ROWS))
         if not parts:
             return None
         ds = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]

@@ -290,6 +290,12 @@ def extract_dataset(
         num_cpus: CPUs reserved per worker; small because workers mostly wait on the server.
         runtime_env: Ray runtime environment of the workers (e.g. ``{"env_vars": {...}}``).
 
+    A Ray map task runs the batches of its input block one after another, so workers only run
+    in parallel on different blocks: a dataset of a few large blocks (one small Parquet file)
+    should be split first, ``ds.repartition(target_num_rows_per_block=batch_size)``
+    (``factx extract --engine ray`` does this for Parquet inputs: 1,024 articles from one file
+    at 1 s latency took 49 s instead of 91 s on 2 workers).
+
     Returns:
         The dataset with :data:`OUTPUT_COLUMNS` added (one output row per input row).
 
