@@ -6,6 +6,7 @@ import asyncio
 import os
 import re
 import time
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -13,6 +14,7 @@ from . import _pipeline
 from ._article import Article
 from ._chunk import plan_chunks, run_chunked
 from ._ground import Grounder
+from ._pricing import FREE, Price, PriceLike, PriceTable
 from ._session import Session, Settings
 from .backends import Backend, resolve_backend
 from .exceptions import ConfigError, ExtractionError, InputError
@@ -56,11 +58,15 @@ class Extractor:
             per token of ``n_ctx``: 12,288 for the local model's 8,192), else 40,000.
         chunk_overlap: characters shared by consecutive chunks (whole paragraphs or
             sentences, up to this many), so facts at a cut are seen whole once.
+        prices: model name to price in US dollars per million input/output tokens, e.g.
+            ``{"my-model": (0.2, 0.6)}``; extends or overrides the built-in table and
+            ``FACTX_PRICES`` (see :mod:`factx._pricing`). Sets ``usage.cost_usd``.
         **backend_settings: passed to the backend factory (``base_url``, ``api_key``,
             ``request_format``, ``timeout``, ``max_retries``, ``n_ctx``, ...).
 
     Raises:
-        ConfigError: unknown backend, missing key or extra, bad strategy or size setting.
+        ConfigError: unknown backend, missing key or extra, bad strategy or size setting,
+            malformed price.
     """
 
     def __init__(
@@ -73,6 +79,7 @@ class Extractor:
         max_article_chars: int | None = None,
         max_chunk_chars: int | None = None,
         chunk_overlap: int = 500,
+        prices: Mapping[str, PriceLike] | None = None,
         **backend_settings: Any,
     ) -> None:
         if strategy not in ("auto", "single", "staged"):
@@ -92,6 +99,7 @@ class Extractor:
             max_tokens_per_article=max_tokens_per_article,
             strategy=strategy,
         )
+        self.prices = PriceTable(prices)
 
     def __repr__(self) -> str:
         return f"Extractor(backend={self.backend!r}, strategy={self.settings.strategy!r})"
@@ -101,6 +109,13 @@ class Extractor:
         if self.settings.strategy != "auto":
             return self.settings.strategy
         return "staged" if getattr(self.backend, "tier", "large") == "small" else "single"
+
+    @property
+    def price(self) -> Price | None:
+        """The backend model's price (zero for a backend on this machine), None if unknown."""
+        if getattr(self.backend, "cost_free", False):
+            return FREE
+        return self.prices.get(getattr(self.backend, "model", None))
 
     async def aextract(
         self,
@@ -137,16 +152,22 @@ class Extractor:
         article = Article.parse(text, published=published, source=source)
         session = Session(self.backend, article, self.settings)
         plan = _pipeline.staged if self.strategy == "staged" else _pipeline.single
-        chunks = plan_chunks(article, self.max_chunk_chars, self.chunk_overlap)
-        if len(chunks) > 1:
-            facts = await run_chunked(session, plan, chunks)
-        elif article.sentences:
-            facts = await plan(session)
-        else:
-            facts = {}
-        facts = {kind: facts.get(kind, []) for kind in _KINDS}
-        _verify_grounding(article, facts, session)
-        session.usage.seconds = time.perf_counter() - started
+        try:
+            chunks = plan_chunks(article, self.max_chunk_chars, self.chunk_overlap)
+            if len(chunks) > 1:
+                facts = await run_chunked(session, plan, chunks)
+            elif article.sentences:
+                facts = await plan(session)
+            else:
+                facts = {}
+            facts = {kind: facts.get(kind, []) for kind in _KINDS}
+            _verify_grounding(article, facts, session)
+        finally:  # failures carry this usage too (ExtractionError.usage)
+            session.usage.seconds = time.perf_counter() - started
+            price = self.price
+            if price is not None:
+                usage = session.usage
+                usage.cost_usd = price.cost(usage.prompt_tokens, usage.completion_tokens)
         return ArticleFacts(
             source=source,
             published=article.published.isoformat() if article.published else None,

@@ -8,6 +8,9 @@
 
 Each article gives one record (a dict; see :mod:`factx._io`), yielded as soon as it finishes
 (not in input order). One article's failure never stops the run: it becomes an error record.
+With ``max_cost`` the run stops starting articles once that many dollars are spent; articles
+not started become skipped records (``{"source", "skipped": {"reason": "budget", ...}}``) that
+a resumed run processes.
 """
 
 from __future__ import annotations
@@ -24,8 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._io import InputItem, error_record
-from .exceptions import BackendError, ExtractionError, FactxError
+from ._io import InputItem, error_record, skipped_record
+from .exceptions import BackendError, ConfigError, ExtractionError, FactxError
 from .models import ArticleFacts, Usage
 
 if TYPE_CHECKING:
@@ -36,6 +39,7 @@ __all__ = [
     "AdaptiveLimiter",
     "BatchStats",
     "ResultCache",
+    "check_budget",
     "default_cache_dir",
     "extract_many",
 ]
@@ -199,10 +203,13 @@ class BatchStats:
 
     Attributes:
         total: articles expected, when the caller knows (for progress); None otherwise.
-        done: records produced (successes + failures).
+        done: records produced (successes, failures and budget-skipped records).
         failed: error records (unreadable inputs included).
         cached: successes served from the cache.
         skipped: inputs skipped because their id was in ``skip_ids``.
+        budget_skipped: articles not started because ``max_cost`` was spent (skipped records).
+        cost_usd: dollars spent (articles whose model has a known price); ``priced`` says
+            whether any article had a known price.
         throttled: rate-limit (HTTP 429) failures seen; each lowered or held the limit.
         facts: facts found, by kind.
         errors: failures by exception type name.
@@ -215,8 +222,11 @@ class BatchStats:
     cached: int = 0
     skipped: int = 0
     throttled: int = 0
+    budget_skipped: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    cost_usd: float = 0.0
+    priced: bool = False
     facts: Counter[str] = field(default_factory=Counter)
     errors: Counter[str] = field(default_factory=Counter)
     concurrency: int = 0
@@ -226,7 +236,7 @@ class BatchStats:
 
     @property
     def succeeded(self) -> int:
-        return self.done - self.failed
+        return self.done - self.failed - self.budget_skipped
 
     @property
     def tokens(self) -> int:
@@ -247,6 +257,9 @@ class BatchStats:
         if usage is not None:
             self.prompt_tokens += usage.prompt_tokens
             self.completion_tokens += usage.completion_tokens
+            if usage.cost_usd is not None:
+                self.cost_usd += usage.cost_usd
+                self.priced = True
 
     def progress_line(self) -> str:
         """One short line: done/total, failures, facts, tokens, rate."""
@@ -275,9 +288,15 @@ class BatchStats:
             parts.append(f"{self.failed} failed ({by_type})")
         else:
             parts.append("no failures")
+        cost = f"${self.cost_usd:,.4f}" if self.priced else "unknown (no price for the model)"
         parts.append(
-            f"tokens: {self.prompt_tokens:,} prompt + {self.completion_tokens:,} completion"
+            f"tokens: {self.prompt_tokens:,} prompt + {self.completion_tokens:,} completion, "
+            f"cost {cost}"
         )
+        if self.budget_skipped:
+            parts.append(
+                f"{self.budget_skipped} not started: cost budget spent (rerun to resume them)"
+            )
         if self.throttled:
             parts.append(
                 f"rate-limited {self.throttled} {_plural(self.throttled, 'time')} "
@@ -324,6 +343,22 @@ def _as_items(items: Iterable[InputItem | str]) -> Iterator[InputItem]:
         yield item if isinstance(item, InputItem) else InputItem(str(i), text=item)
 
 
+def check_budget(max_cost: float, extractor: Extractor) -> None:
+    """Refuse a budget that cannot be kept.
+
+    Raises:
+        ConfigError: ``max_cost`` is negative or the extractor's model has no known price.
+    """
+    if max_cost < 0:
+        raise ConfigError(f"max_cost must be at least 0, not {max_cost}")
+    if extractor.price is None:
+        model = getattr(extractor.backend, "model", "?")
+        raise ConfigError(
+            f"a cost budget needs the price of model {model!r}: pass prices={{...}} to the "
+            "Extractor, set FACTX_PRICES or use --price MODEL=IN,OUT (dollars per million tokens)"
+        )
+
+
 async def extract_many(
     items: Iterable[InputItem | str],
     extractor: Extractor,
@@ -338,6 +373,7 @@ async def extract_many(
     increase_after: int = 10,
     max_throttle_retries: int = 6,
     throttle_delay: float = 1.0,
+    max_cost: float | None = None,
 ) -> AsyncIterator[dict[str, Any]]:
     """Extract the facts of many articles concurrently, yielding one record per article.
 
@@ -358,18 +394,26 @@ async def extract_many(
             an error record.
         throttle_delay: first back-off (seconds) before retrying a rate-limited article;
             doubled on each retry.
+        max_cost: budget in US dollars: once the run has spent it, no new article starts;
+            articles in flight finish (so the total can pass the budget by their cost) and the
+            rest become skipped records. Cache hits are free and still served. Needs the
+            model's price (see :mod:`factx._pricing`).
 
     Yields:
         Success records (``ArticleFacts`` as JSON data, ``source`` = the input id, plus
         ``url``/``title`` when known) and error records (``{"source", "error": {"type",
-        "message"}}``), in completion order.
+        "message"}}``) and, with ``max_cost``, skipped records (``{"source", "skipped":
+        {"reason": "budget", "message"}}``), in completion order.
 
     Raises:
+        ConfigError: ``max_cost`` is given but the model's price is unknown.
         MissingExtraError: reading an input needed a missing optional dependency.
         KeyboardInterrupt, asyncio.CancelledError: propagate; work in flight is cancelled.
     """
     if concurrency < 1:
         raise ValueError("concurrency must be at least 1")
+    if max_cost is not None:
+        check_budget(max_cost, extractor)
     stats = stats if stats is not None else BatchStats()
     limiter = AdaptiveLimiter(concurrency, increase_after=increase_after)
     stats.concurrency = stats.lowest_concurrency = concurrency
@@ -395,6 +439,9 @@ async def extract_many(
             stats.facts[kind] += len(record.get(kind) or [])
         return record
 
+    def budget_spent() -> bool:
+        return max_cost is not None and stats.cost_usd >= max_cost
+
     async def process(item: InputItem) -> dict[str, Any]:
         if item.error is not None or item.text is None:
             return fail(item.id, item.error or FactxError("no text"))
@@ -413,6 +460,9 @@ async def extract_many(
         while True:
             epoch = await limiter.acquire()
             try:
+                if budget_spent():  # checked when the article would start, retries included
+                    stats.budget_skipped += 1
+                    return skipped_record(item.id, "budget", f"cost budget ${max_cost} spent")
                 facts = await extractor.aextract(
                     item.text, published=when, source=item.id, language=language
                 )

@@ -54,6 +54,7 @@ __all__ = [
     "read_json_array_state",
     "read_jsonl_state",
     "read_sources",
+    "skipped_record",
 ]
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
@@ -125,7 +126,9 @@ class Fields:
 # --------------------------------------------------------------------------------------------
 
 
-def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Source]:
+def expand_paths(
+    paths: Iterable[str | os.PathLike[str]], *, extra_suffixes: frozenset[str] = frozenset()
+) -> list[Source]:
     """Turn command-line paths into sources, in order, without reading them.
 
     ``-`` is stdin; a file is taken whatever its extension; a folder is walked recursively in
@@ -133,8 +136,10 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Source]:
     once: each real folder is visited at most once, so symlink loops end; links that resolve
     to nothing are listed and fail when read); anything else is tried as a glob
     (``**`` allowed). A path or glob that matches nothing becomes a ``Source(missing=True)``.
-    A file reached twice is listed once.
+    A file reached twice is listed once. ``extra_suffixes`` adds extensions taken from folders
+    (e.g. ``.parquet`` for the Ray engine).
     """
+    suffixes = SUPPORTED_SUFFIXES | extra_suffixes
     out: list[Source] = []
     seen_files: set[str] = set()
     seen_dirs: set[str] = set()
@@ -150,7 +155,7 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Source]:
         if p == "-":
             out.append(Source("-"))
         elif os.path.isdir(p):
-            for f in _walk(p, seen_dirs):
+            for f in _walk(p, seen_dirs, suffixes):
                 add_file(f)
         elif os.path.lexists(p):  # a file, or a link to nothing, a FIFO...: fails when read
             add_file(p)
@@ -159,7 +164,7 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Source]:
             files: list[str] = []
             for m in matches:
                 if os.path.isdir(m):
-                    files.extend(_walk(m, seen_dirs))
+                    files.extend(_walk(m, seen_dirs, suffixes))
                 elif os.path.isfile(m):
                     files.append(m)
             if not files:
@@ -171,7 +176,7 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Source]:
     return out
 
 
-def _walk(top: str, seen_dirs: set[str]) -> Iterator[str]:
+def _walk(top: str, seen_dirs: set[str], suffixes: frozenset[str]) -> Iterator[str]:
     real = os.path.realpath(top)
     if real in seen_dirs:
         return
@@ -189,8 +194,8 @@ def _walk(top: str, seen_dirs: set[str]) -> Iterator[str]:
         except OSError:  # a link in a loop of links
             is_dir = is_file = False
         if is_dir:
-            yield from _walk(entry.path, seen_dirs)
-        elif Path(entry.name).suffix.lower() in SUPPORTED_SUFFIXES and (
+            yield from _walk(entry.path, seen_dirs, suffixes)
+        elif Path(entry.name).suffix.lower() in suffixes and (
             is_file or entry.is_symlink()
         ):
             yield entry.path  # a dangling or looping link too: an error record when read
@@ -510,6 +515,12 @@ def error_record(source: str, error: BaseException) -> dict[str, Any]:
     return {"source": source, "error": {"type": type(error).__name__, "message": message}}
 
 
+def skipped_record(source: str, reason: str, message: str) -> dict[str, Any]:
+    """``{"source": id, "skipped": {"reason": reason, "message": message}}``: an article that
+    was not started (e.g. ``reason="budget"``); a resumed run processes it."""
+    return {"source": source, "skipped": {"reason": reason, "message": message}}
+
+
 def _dumps(record: dict[str, Any]) -> str:
     return json.dumps(record, ensure_ascii=False)
 
@@ -526,12 +537,15 @@ class JsonlState:
     Attributes:
         done: ids whose records include a success (skipped on resume).
         failed: ids with only error records (retried on resume).
+        skipped: ids with only skipped records, e.g. not started for the cost budget (processed
+            on resume).
         truncated: bytes of a partial last line that were cut off.
         bad_lines: complete lines that were not JSON objects (left in place, ignored).
     """
 
     done: set[str] = field(default_factory=set)
     failed: set[str] = field(default_factory=set)
+    skipped: set[str] = field(default_factory=set)
     truncated: int = 0
     bad_lines: int = 0
 
@@ -571,10 +585,15 @@ def read_jsonl_state(path: str | os.PathLike[str], *, repair: bool = True) -> Js
 
 def _note(state: JsonlState, rec: dict[str, Any]) -> None:
     source = rec["source"]
-    if rec.get("error") is None:
+    if source in state.done:
+        return
+    if rec.get("skipped") is not None:
+        state.skipped.add(source)
+    elif rec.get("error") is None:
         state.done.add(source)
         state.failed.discard(source)
-    elif source not in state.done:
+        state.skipped.discard(source)
+    else:
         state.failed.add(source)
 
 
@@ -781,7 +800,8 @@ def neutralise_cell(value: Any) -> Any:
 
 
 def csv_rows(record: dict[str, Any]) -> list[list[Any]]:
-    """The CSV rows of one record: one per fact, one ``error`` row for an error record.
+    """The CSV rows of one record: one per fact, one ``error`` (``skipped``) row for an error
+    (skipped) record.
 
     Columns: :data:`CSV_COLUMNS`. ``speaker`` is the speaker, visitor or the parties (joined
     with ``; ``); ``text`` the quote, statement content, agreement subject or visit purpose;
@@ -794,6 +814,11 @@ def csv_rows(record: dict[str, Any]) -> list[list[Any]]:
         etype = err.get("type", "") if isinstance(err, dict) else ""
         message = err.get("message", "") if isinstance(err, dict) else str(err)
         rows.append([source, "error", "", f"{etype}: {message}", "", "", "", "", "", ""])
+        return rows
+    skipped = record.get("skipped")
+    if skipped is not None:
+        reason = skipped.get("reason", "") if isinstance(skipped, dict) else str(skipped)
+        rows.append([source, "skipped", "", reason, "", "", "", "", "", ""])
         return rows
     for v in record.get("visits") or []:
         dest = v.get("destination") or {}

@@ -13,6 +13,10 @@ have a success record are skipped and new records are added to it; ids that only
 records are tried again, and their new record is appended after the old error record, so when
 reading the output **the last record per id wins** (see :func:`factx._io.load_results`). A
 partial last line left by a killed run is cut off before appending. CSV output is rewritten.
+Articles left unstarted by ``--max-cost`` have skipped records and are processed on resume.
+
+``--engine ray`` runs the same job on a Ray cluster (extra ``ray``; see :mod:`factx._raycli`):
+it also reads Parquet and writes Parquet (a folder of part files), and resumes the same way.
 
 Exit codes: 0 all articles done, 1 some articles failed (the run still finished) or an
 unexpected error, 2 usage or configuration error (bad arguments, no inputs, bad settings).
@@ -30,7 +34,8 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from . import _io
-from ._batch import BatchStats, ResultCache, extract_many
+from ._batch import BatchStats, ResultCache, check_budget, extract_many
+from ._pricing import parse_price
 from .exceptions import ConfigError, FactxError
 
 __all__ = ["main"]
@@ -78,9 +83,30 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument(
         "-f",
         "--format",
-        choices=("jsonl", "json", "csv"),
+        choices=("jsonl", "json", "csv", "parquet"),
         default=None,
-        help="output format (default: from the -o extension, else jsonl)",
+        help="output format (default: from the -o extension, else jsonl); parquet needs "
+        "--engine ray",
+    )
+    ex.add_argument(
+        "--engine",
+        choices=("async", "ray"),
+        default="async",
+        help="async: this process (default); ray: a Ray cluster (extra 'ray'), also reads "
+        ".parquet inputs",
+    )
+    ex.add_argument(
+        "--ray-address",
+        metavar="ADDR",
+        help="Ray cluster to join (default: RAY_ADDRESS, else a local Ray)",
+    )
+    ex.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        metavar="N",
+        help="--engine ray: worker actors, each with its own HTTP client (default 2); "
+        "-j is the total of articles in flight over all of them",
     )
     ex.add_argument(
         "--backend",
@@ -122,6 +148,21 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="larger .txt/.md/.html files and longer JSONL lines become error records, "
         "unread (default 10,000,000)",
+    )
+    ex.add_argument(
+        "--max-cost",
+        type=float,
+        metavar="USD",
+        help="stop starting articles once this many dollars are spent; articles in flight "
+        "finish, the rest get skipped records that a rerun resumes (needs the model's price)",
+    )
+    ex.add_argument(
+        "--price",
+        action="append",
+        default=[],
+        metavar="MODEL=IN,OUT",
+        help="price of a model in dollars per million input,output tokens (repeatable; "
+        "overrides the built-in table and FACTX_PRICES)",
     )
     ex.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
     ex.add_argument(
@@ -262,11 +303,18 @@ def _extract(
     if args.published is not None:
         _check_date(args.published)
     fmt = args.format or _format_from_name(args.output)
+    if args.engine != "ray" and fmt == "parquet":
+        raise ConfigError("Parquet output needs --engine ray")
+    if args.engine == "ray" and args.max_cost is not None:
+        raise ConfigError("--max-cost is not supported with --engine ray (use the async engine)")
 
-    sources = _io.expand_paths(args.paths)
+    parquet = frozenset({".parquet"}) if args.engine == "ray" else frozenset()
+    sources = _io.expand_paths(args.paths, extra_suffixes=parquet)
     if args.output:  # never read our own output (e.g. -o inside an input folder)
         own = os.path.realpath(args.output)
-        sources = [s for s in sources if s.missing or os.path.realpath(s.path) != own]
+        sources = [s for s in sources if s.missing or not _is_within(s.path, own)]
+    if args.engine != "ray" and any(s.suffix == ".parquet" for s in sources):
+        raise ConfigError("Parquet input needs --engine ray")
     if all(s.missing for s in sources):
         shown = ", ".join(repr(s.path) for s in sources)
         raise ConfigError(f"no inputs found: {shown}")
@@ -278,17 +326,34 @@ def _extract(
     settings: dict[str, Any] = {}
     if args.base_url:
         settings["base_url"] = args.base_url
+    prices = dict(parse_price(spec) for spec in args.price)
     extractor = Extractor(
         backend if backend is not None else args.backend,
         strategy=args.strategy,
         max_article_chars=args.max_chars,
+        prices=prices,
         **settings,
     )
+    if args.max_cost is not None:
+        check_budget(args.max_cost, extractor)
 
     skip: set[str] = set()
     initial: list[Any] = []
-    if args.output and os.path.exists(args.output) and fmt != "csv":
+    if args.output and os.path.exists(args.output) and fmt in ("jsonl", "json"):
         skip, initial = _resume_state(args.output, fmt, err, quiet=args.quiet)
+    if args.engine == "ray":
+        from ._raycli import RayJob
+
+        job = RayJob(args, fmt=fmt, concurrency=concurrency, prices=prices, settings=settings)
+        return job.run(
+            sources,
+            backend=backend if backend is not None else args.backend,
+            skip=skip,
+            initial=initial,
+            stdin=stdin,
+            out=out,
+            err=err,
+        )
 
     stats = BatchStats(total=_count(sources))
     cache = None if args.no_cache else ResultCache(args.cache_dir)
@@ -319,6 +384,7 @@ def _extract(
             published=args.published,
             language=args.language,
             stats=stats,
+            max_cost=args.max_cost,
         ):
             writer.write(record)
             if args.html:
@@ -394,6 +460,12 @@ def _view(args: argparse.Namespace, err: IO[str]) -> int:
     return 0
 
 
+def _is_within(path: str, own: str) -> bool:
+    """``path`` is the output ``own`` or inside it (a Parquet output is a folder)."""
+    real = os.path.realpath(path)
+    return real == own or real.startswith(own + os.sep)
+
+
 def _check_date(value: str) -> None:
     from datetime import date
 
@@ -406,7 +478,7 @@ def _check_date(value: str) -> None:
 def _format_from_name(path: str | None) -> str:
     if path:
         suffix = os.path.splitext(path)[1].lower()
-        if suffix in (".json", ".csv"):
+        if suffix in (".json", ".csv", ".parquet"):
             return suffix[1:]
     return "jsonl"
 
@@ -424,6 +496,8 @@ def _resume_state(path: str, fmt: str, err: IO[str], *, quiet: bool) -> tuple[se
         notes = [f"{len(state.done)} done"]
         if state.failed:
             notes.append(f"{len(state.failed)} failed before, retrying")
+        if state.skipped:
+            notes.append(f"{len(state.skipped)} skipped before (cost budget), resuming")
         if state.truncated:
             notes.append(f"cut a partial last line of {state.truncated} bytes")
         if state.bad_lines:

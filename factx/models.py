@@ -119,9 +119,13 @@ class Usage(_Model):
     prompt_tokens: int = 0
     completion_tokens: int = 0
     seconds: float = 0.0
+    cost_usd: float | None = Field(
+        default=None, description="US dollars, when the model's price is known (else null)."
+    )
 
     def add(self, other: Usage) -> None:
-        """Accumulate ``other`` into this record (model name kept if already set)."""
+        """Accumulate ``other`` into this record (model name kept if already set; the cost is
+        known if either side's is)."""
         self.model = self.model or other.model
         self.calls += other.calls
         self.attempts += other.attempts
@@ -129,6 +133,8 @@ class Usage(_Model):
         self.prompt_tokens += other.prompt_tokens
         self.completion_tokens += other.completion_tokens
         self.seconds += other.seconds
+        if other.cost_usd is not None:
+            self.cost_usd = (self.cost_usd or 0.0) + other.cost_usd
 
 
 class ArticleFacts(_Model):

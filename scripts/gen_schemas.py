@@ -20,6 +20,7 @@ from pydantic import BaseModel
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "schemas"
+sys.path.insert(0, str(ROOT))  # this checkout's factx, not another installed copy
 
 
 def models() -> list[type[BaseModel]]:

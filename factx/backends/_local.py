@@ -140,6 +140,8 @@ class LocalBackend:
     """
 
     tier = "small"
+    #: runs on this machine: model calls cost nothing (see factx._pricing)
+    cost_free = True
 
     def __init__(
         self,
