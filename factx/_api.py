@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from . import _pipeline
-from ._article import Article
+from ._article import Article, Block
 from ._ground import Grounder
 from ._session import Session, Settings
 from .backends import Backend, resolve_backend
@@ -101,6 +101,7 @@ class Extractor:
         started = time.perf_counter()
         article = Article.parse(text, published=published, source=source)
         session = Session(self.backend, article, self.settings)
+        session.warnings.extend(_hostile_warning(b) for b in article.hostile_blocks)
         if article.sentences:
             plan = _pipeline.staged if self.strategy == "staged" else _pipeline.single
             facts = await plan(session)
@@ -120,6 +121,14 @@ class Extractor:
     def extract(self, text: str, **kwargs: Any) -> ArticleFacts:
         """Blocking twin of :meth:`aextract` (not for use inside a running event loop)."""
         return asyncio.run(self.aextract(text, **kwargs))
+
+
+def _hostile_warning(block: Block) -> str:
+    # Offsets, not the text: the warning should not carry the injection further.
+    return (
+        f"ignored text at {block.start}:{block.end}: it addresses the model or the extraction "
+        f"system rather than reporting news ({', '.join(block.reasons)})"
+    )
 
 
 def _verify_grounding(article: Article, facts: dict[str, list[Any]], session: Session) -> None:

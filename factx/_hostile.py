@@ -188,6 +188,10 @@ _SIGNALS: tuple[_Signal, ...] = (
         rf"|du bist|ты|вы)\s+(?:an? |the |sebuah |seorang |un |une |ein |eine )?{_ADJ}"
         rf"{_AI_STRICT}\b"
         rf"|\b{_AIS}\s+{_READING}\s+(?:this|these|the|ini|artikel|teks)\b"
+        # A vocative opening a sentence: "AI assistants: ...", "Language model, ...".
+        rf"|(?:^|[.!?]\s+)\W{{0,3}}{_DET}?{_AIS}\s*[:!]"
+        rf"|(?:^|[.!?]\s+)\W{{0,3}}(?:dear |hey |hi |hello |halo |hai |wahai )?{_ADJ}"
+        rf"{_AI_STRICT}\s*,"
         rf"|(?:你|您)(?:是|作为).{{0,6}}{_AI_CJK}|{_AI_AR}",
     ),
     _sig(
@@ -224,8 +228,12 @@ _SIGNALS: tuple[_Signal, ...] = (
         r"|\bkeine Fakten\b|\bнет фактов\b|没有(?:任何)?事实|لا توجد حقائق",
     ),
     # factx-shaped output, or code, inside an article.
-    _sig("factx keys", 3.0, rf"[{{\[,]\s*[\"'“”]?{_FACT_KEYS}[\"'“”]?\s*:\s*[\[{{\"'“\d]"),
-    _sig("JSON object", 1.5, r"\{\s*[\"'“][^\"'”\n]{1,40}[\"'”]\s*:"),
+    _sig(
+        "factx keys",
+        3.0,
+        rf"(?:[{{\[,]\s*[\"'“”]?|^\s*[\"'“”]){_FACT_KEYS}[\"'“”]?\s*:\s*[\[{{\"'“\d]",
+    ),
+    _sig("JSON object", 1.5, r"(?:\{|^)\s*[\"'“][^\"'”\n]{1,40}[\"'”]\s*:\s*[\[{\"'“\d]"),
     _sig("code fence", 1.5, r"```|~~~"),
     _sig(
         "task words",
