@@ -7,6 +7,7 @@ the body; every record gives the hostile text's character range in the attacked 
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 from pathlib import Path
@@ -401,3 +402,21 @@ def test_staged_run_on_the_attacked_article_equals_the_clean_run(attack: dict[st
     for (a, _), (c, _) in zip(attacked_fake.calls, clean_fake.calls, strict=True):
         assert _numbered(a) == _numbered(c)
     assert any(f"{attack['start']}:" in w for w in attacked.warnings)
+
+
+def test_injection_benchmark_offline(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The benchmark's own scoring, on every attack with the fake staged model: no fact from
+    a hostile paragraph, and every attacked run identical to its clean twin."""
+    spec = importlib.util.spec_from_file_location("injection", ROOT / "benchmarks/injection.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    attacks = bench.load_attacks(ATTACKS / "attacks.jsonl")
+    extractor = factx.Extractor(FakeBackend(responder=_schema_answer, tier="small"))
+    summary = bench.run(extractor, attacks, tmp_path / "injection.jsonl")
+    assert summary["attacks"] == len(RECORDS) and summary["hostile_facts"] == 0
+    assert summary["same_as_clean"] == len(RECORDS)
+    assert summary["macro_f1_attacked"] == pytest.approx(summary["macro_f1_clean"])
+    assert "(a) facts from hostile paragraphs: 0" in capsys.readouterr().out
+    rows = [json.loads(line) for line in (tmp_path / "injection.jsonl").read_text().splitlines()]
+    assert all(r["flagged"] >= 1 for r in rows)
