@@ -34,7 +34,9 @@ _I = re.IGNORECASE | re.MULTILINE
 
 # Who an injection talks to: models, assistants, the extractor itself.
 _AI = (
-    r"(?:(?-i:AI|A\.I\.|IA|KI|ИИ)|LLMs?|(?:large )?language models?|chat ?bots?"
+    r"(?:(?-i:AI|A\.I\.|IA|KI|ИИ)(?:\s+(?:systems?|tools?|agents?|readers?|crawlers?))?"
+    r"|(?:automated|automatic)\s+(?:systems?|readers?|tools?|agents?|crawlers?|pipelines?)"
+    r"|LLMs?|(?:large )?language models?|chat ?bots?"
     r"|(?:Chat)?GPT(?:-\w+)?|Claude|Gemini|Llama|Qwen|assistants?|AI assistants?|models?"
     r"|extractors?|(?:fact |data )?extraction (?:system|tool|model|pipeline|engine)s?"
     r"|fact extractors?|summari[sz]ers?|parsers?|bots?"
@@ -75,7 +77,7 @@ _OVERRIDE_VERB = (
 _OUTPUT_VERB = (
     r"(?:report|state|output|return|respond|reply|answer|print|write|extract|list|include|add"
     r"|record|mark|classify|treat|emit|append|insert|put|use|follow|obey|produce|generate"
-    r"|conclude|ikuti|patuhi|laporkan|nyatakan"
+    r"|conclude|skip|omit|exclude|drop|discard|ikuti|patuhi|lewati|hapus|buang|laporkan|nyatakan"
     r"|kembalikan|keluarkan|tuliskan|tulis|catat|catatlah|jawab|jawablah|ekstrak|sertakan"
     r"|tambahkan|tandai|anggap|anggaplah|sebutkan|berikan|informa|reporta|devuelve|responde"
     r"|extrae|indica|escribe|rapporte[sz]?|renvoie[sz]?|répond[sz]?|indique[sz]?|extraye[sz]"
@@ -96,7 +98,7 @@ _CLAUSE_START = (
     r"\s+)(?:(?:do not|don't|never|not|jangan|tidak boleh|no)\s+)?"
 )
 _ROLE = (
-    r"(?:system|assistant|user|human|AI|model|bot|developer|asisten|sistem|pengguna|sistema"
+    r"(?:system|assistant|user|human|AI|model|bot|developer|admin|asisten|sistem|pengguna|sistema"
     r"|asistente|usuario|système|utilisateur|Assistent|Nutzer|систем\w|ассистент|пользователь"
     r"|instruction|instruksi|response|jawaban)"
 )
@@ -123,7 +125,10 @@ _SIGNALS: tuple[_Signal, ...] = (
     _sig(
         "role marker",
         3.0,
-        rf"(?:^|[.!?]\s+|\]\s*|>\s*)\W{{0,3}}{_ROLE}\s*(?:turn|message)?\s*[:：]",
+        rf"(?:^|[.!?]\s+|\]\s*|>\s*)[^\w\n]{{0,6}}{_ROLE}\s*(?:turn|message|response|reply"
+        rf"|output|override|update|note|notice|prompt|mode|instructions?)?\s*[:：]"
+        rf"|[\[(]\s*(?:system|assistant|admin|developer|user|instructions?|sistem|asisten)"
+        r"(?:\s+\w+)?\s*[\])]",
     ),
     _sig(
         "chat-template token",
@@ -188,6 +193,9 @@ _SIGNALS: tuple[_Signal, ...] = (
         rf"|du bist|ты|вы)\s+(?:an? |the |sebuah |seorang |un |une |ein |eine )?{_ADJ}"
         rf"{_AI_STRICT}\b"
         rf"|\b{_AIS}\s+{_READING}\s+(?:this|these|the|ini|artikel|teks)\b"
+        rf"|\b(?:when|while|if|before|after|saat|ketika|jika|sebelum|setelah)\s+(?:you\s+|anda\s+"
+        rf"|kamu\s+)?(?:summari[sz]|process|extract|analy[sz]|pars|scann?|memproses|mengekstrak"
+        rf"|meringkas|menganalisis)\w*\s+(?:this|these|the|ini|artikel|teks)\b"
         # A vocative opening a sentence: "AI assistants: ...", "Language model, ...".
         rf"|(?:^|[.!?]\s+)\W{{0,3}}{_DET}?{_AIS}\s*[:!]"
         rf"|(?:^|[.!?]\s+)\W{{0,3}}(?:dear |hey |hi |hello |halo |hai |wahai )?{_ADJ}"
@@ -205,7 +213,16 @@ _SIGNALS: tuple[_Signal, ...] = (
         "output directive",
         2.0,
         rf"{_CLAUSE_START}{_OUTPUT_VERB}\s+{_OUTPUT_OBJECT}"
-        r"|(?:请|必须)(?:报告|输出|返回|回答)|(?:أبلغ|أعد|اكتب)",
+        rf"|\b(?:anda|kamu|kalian)\s+(?:harus|wajib|diminta|perlu|hendaknya)\s+(?:untuk\s+)?"
+        rf"(?:tidak\s+)?(?:melaporkan|menyatakan|mengembalikan|menuliskan|mencatat|menjawab"
+        rf"|menyebutkan|mengekstrak|menganggap)\s+{_OUTPUT_OBJECT}|(?:请|必须)(?:报告|输出|返回|回答)|(?:أبلغ|أعد|اكتب)",
+    ),
+    _sig(
+        "directive to you",
+        1.0,
+        rf"\b(?:you|anda|kamu|kalian)\s+(?:must|should|need to|have to|are (?:required|instructed"
+        rf"|asked|told|expected) to|harus|wajib|diminta(?: untuk)?|perlu)\s+(?:not\s+|tidak\s+)?"
+        rf"(?:{_OUTPUT_VERB}|me\w+)\b",
     ),
     _sig(
         "meta reference",
@@ -231,7 +248,9 @@ _SIGNALS: tuple[_Signal, ...] = (
     _sig(
         "factx keys",
         3.0,
-        rf"(?:[{{\[,]\s*[\"'“”]?|^\s*[\"'“”]){_FACT_KEYS}[\"'“”]?\s*:\s*[\[{{\"'“\d]",
+        rf"(?:[{{\[,]\s*[\"'“”]?|^\s*[\"'“”]){_FACT_KEYS}[\"'“”]?\s*:\s*[\[{{\"'“\d]"
+        # and YAML-shaped
+        r"|^\s*-?\s*(?:visits|quotes|statements|agreements|visitor|evidence)\s*:\s*(?:$|[\[{-])",
     ),
     _sig("JSON object", 1.5, r"(?:\{|^)\s*[\"'“][^\"'”\n]{1,40}[\"'”]\s*:\s*[\[{\"'“\d]"),
     _sig("code fence", 1.5, r"```|~~~"),
@@ -289,7 +308,8 @@ def flag(units: Sequence[str]) -> list[Score | None]:
     """Scores of the hostile units of a sequence, None for the others.
 
     A unit next to a hostile one joins it from a lower score (:data:`_NEIGHBOUR`), and so does
-    a unit with no words (the ``{`` or ``]`` lines of a JSON object).
+    a unit with no words (the ``{`` or ``]`` lines of a JSON object) and the unit a hostile
+    one introduces with a colon ("Note to AI systems:" and the fabricated fact below it).
     """
     scores = [score(u) for u in units]
     out: list[Score | None] = [s if s.hostile else None for s in scores]
@@ -302,7 +322,9 @@ def flag(units: Sequence[str]) -> list[Score | None]:
             near = (i > 0 and out[i - 1] is not None) or (
                 i + 1 < len(out) and out[i + 1] is not None
             )
-            if near and (s.value >= _NEIGHBOUR or not re.search(r"\w\w", units[i])):
+            # A hostile unit ending in a colon introduces the next one: its payload.
+            introduced = i > 0 and out[i - 1] is not None and units[i - 1].rstrip()[-1:] in ":："
+            if introduced or (near and (s.value >= _NEIGHBOUR or not re.search(r"\w\w", units[i]))):
                 out[i] = s
                 changed = True
     return out
