@@ -110,8 +110,13 @@ def run(extractor: Extractor, attacks: list[dict[str, Any]], out: Path) -> dict[
         g["doc"]: g for g in map(json.loads, (SEEDS / "seeds.gold.jsonl").read_text().splitlines())
     }
     clean_runs: dict[str, dict[str, Any]] = {}
-    rows, seconds, leaks = [], [], 0
-    gold_attacked, gold_clean, pred_attacked, pred_clean = [], [], [], []
+    rows: list[dict[str, Any]] = []
+    seconds: list[float] = []
+    leaks = 0
+    gold_attacked: list[dict[str, Any]] = []
+    gold_clean: list[dict[str, Any]] = []
+    pred_attacked: list[dict[str, Any]] = []
+    pred_clean: list[dict[str, Any]] = []
     summary: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for a in attacks:
