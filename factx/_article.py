@@ -114,7 +114,8 @@ class Article:
         art.sentences = _sentences(text, art.blocks)
         art.quotations = _quotations(text, art.sentences)
         first_body = next((b.start for b in art.blocks if b.kind == "body"), 0)
-        header = text[: max(first_body, 300)][:2000]
+        # Hostile text is blanked: it must not set the date the article is read against.
+        header = _blank(text[: max(first_body, 300)][:2000], art.hostile_blocks)
         art.published = pub or publication_date(header)
         return art
 
@@ -140,6 +141,14 @@ class Article:
     def numbered(self) -> str:
         """Body sentences as ``[n] text`` lines: what models see and point at."""
         return "\n".join(f"[{s.index}] {s.text}" for s in self.sentences)
+
+
+def _blank(text: str, blocks: list[Block]) -> str:
+    """``text`` with the given blocks' characters replaced by spaces (offsets kept)."""
+    chars = list(text)
+    for b in blocks:
+        chars[b.start : b.end] = " " * len(chars[b.start : b.end])
+    return "".join(chars)
 
 
 def _control_ratio(text: str) -> float:
