@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from . import _pipeline
-from ._article import Article
+from ._article import Article, Block
 from ._chunk import plan_chunks, run_chunked
 from ._ground import Grounder
 from ._pricing import FREE, Price, PriceLike, PriceTable
@@ -151,6 +151,7 @@ class Extractor:
             )
         article = Article.parse(text, published=published, source=source)
         session = Session(self.backend, article, self.settings)
+        session.warnings.extend(_hostile_warning(b) for b in article.hostile_blocks)
         plan = _pipeline.staged if self.strategy == "staged" else _pipeline.single
         try:
             chunks = plan_chunks(article, self.max_chunk_chars, self.chunk_overlap)
@@ -219,6 +220,14 @@ def _chunk_size(backend: Backend) -> int:
     most 3/8 of the context window (the rest: instructions, numbering, re-asks, answer)."""
     n_ctx = getattr(backend, "n_ctx", None)
     return int(n_ctx * 1.5) if isinstance(n_ctx, int) and n_ctx > 0 else _REMOTE_CHUNK_CHARS
+
+
+def _hostile_warning(block: Block) -> str:
+    # Offsets, not the text: the warning should not carry the injection further.
+    return (
+        f"ignored text at {block.start}:{block.end}: it addresses the model or the extraction "
+        f"system rather than reporting news ({', '.join(block.reasons)})"
+    )
 
 
 def _verify_grounding(article: Article, facts: dict[str, list[Any]], session: Session) -> None:

@@ -3,7 +3,9 @@
 Everything later refers to the article by character offsets into ``Article.text``.
 Boilerplate detection is language-neutral: the body is the largest run of prose paragraphs
 (long, punctuated); isolated prose between short lines (teasers in "related articles" lists),
-captions and page furniture are not body, and no fact may rest on them.
+captions and page furniture are not body, and no fact may rest on them. Paragraphs (or single
+sentences) that address the model instead of reporting news are cut out first (``_hostile``):
+they are "hostile" blocks, never numbered, never sent to a model, never evidence.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from . import _hostile
 from .exceptions import InputError
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -40,13 +43,17 @@ _OPEN_TO_CLOSE = {"“": "”", "„": "“", "«": "»", '"': '"', "‘": "’"
 
 @dataclass(frozen=True)
 class Block:
-    """A paragraph (one line of the input) and whether it is article body."""
+    """A paragraph (one line of the input, or part of one) and whether it is article body.
+
+    ``reasons`` are the signals that made a "hostile" block hostile.
+    """
 
     index: int
     start: int
     end: int
     text: str
-    kind: str  # "body" | "caption" | "boilerplate"
+    kind: str  # "body" | "caption" | "boilerplate" | "hostile"
+    reasons: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -113,7 +120,8 @@ class Article:
         art.sentences = _sentences(text, art.blocks)
         art.quotations = _quotations(text, art.sentences)
         first_body = next((b.start for b in art.blocks if b.kind == "body"), 0)
-        header = text[: max(first_body, 300)][:2000]
+        # Hostile text is blanked: it must not set the date the article is read against.
+        header = _blank(text[: max(first_body, 300)][:2000], art.hostile_blocks)
         art.published = pub or publication_date(header)
         return art
 
@@ -131,9 +139,22 @@ class Article:
         """True when ``start:end`` lies inside one body paragraph."""
         return any(b.kind == "body" and b.start <= start and end <= b.end for b in self.blocks)
 
+    @property
+    def hostile_blocks(self) -> list[Block]:
+        """Text addressing the model rather than reporting news, kept away from it."""
+        return [b for b in self.blocks if b.kind == "hostile"]
+
     def numbered(self) -> str:
         """Body sentences as ``[n] text`` lines: what models see and point at."""
         return "\n".join(f"[{s.index}] {s.text}" for s in self.sentences)
+
+
+def _blank(text: str, blocks: list[Block]) -> str:
+    """``text`` with the given blocks' characters replaced by spaces (offsets kept)."""
+    chars = list(text)
+    for b in blocks:
+        chars[b.start : b.end] = " " * len(chars[b.start : b.end])
+    return "".join(chars)
 
 
 def _control_ratio(text: str) -> float:
@@ -153,7 +174,8 @@ def _is_caption(line: str) -> bool:
     return bool(_CAPTION_SHAPE.search(line)) and len(_WORD.findall(line)) <= 40
 
 
-def _blocks(text: str) -> list[Block]:
+def _lines(text: str) -> list[tuple[int, int]]:
+    """Non-blank lines, stripped, as offsets."""
     spans: list[tuple[int, int]] = []
     for m in re.finditer(r"[^\n]+", text):
         s, e = m.start(), m.end()
@@ -163,15 +185,58 @@ def _blocks(text: str) -> list[Block]:
             e -= 1
         if e > s:
             spans.append((s, e))
-    lines = [text[s:e] for s, e in spans]
-    caption = [_is_caption(t) for t in lines]
+    return spans
+
+
+@dataclass(frozen=True)
+class _Segment:
+    """A line, or the part of a line around hostile sentences, with its line's traits."""
+
+    start: int
+    end: int
+    line: str
+    hostile: _hostile.HostileRange | None = None
+
+
+def _segments(text: str) -> list[_Segment]:
+    """Lines in order, with hostile stretches cut out of them as segments of their own."""
+    lines = _lines(text)
+    ranges = _hostile.hostile_ranges(text, lines, _split)
+    out: list[_Segment] = []
+    for s, e in lines:
+        line = text[s:e]
+        pos = s
+        for r in (r for r in ranges if s <= r.start and r.end <= e):
+            if r.start > pos and text[pos : r.start].strip():
+                out.append(_Segment(*_strip(text, pos, r.start), line))
+            out.append(_Segment(r.start, r.end, line, r))
+            pos = r.end
+        if pos < e and text[pos:e].strip():
+            out.append(_Segment(*_strip(text, pos, e), line))
+    return out
+
+
+def _strip(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def _blocks(text: str) -> list[Block]:
+    segments = _segments(text)
+    # Hostile text is invisible to the body detection: the article is segmented as if it
+    # were not there, so an injected paragraph cannot change what counts as body.
+    kept = [g for g in segments if g.hostile is None]
+    caption = [_is_caption(g.line) for g in kept]
     # A line repeated next to itself (caption and its alt text) is a caption too.
-    bare = [_CAPTION_SHAPE.sub("", t).strip().casefold() for t in lines]
-    for i in range(1, len(lines)):
-        if bare[i] and bare[i] == bare[i - 1] and len(_WORD.findall(lines[i])) >= 4:
+    bare = [_CAPTION_SHAPE.sub("", g.line).strip().casefold() for g in kept]
+    for i in range(1, len(kept)):
+        if bare[i] and bare[i] == bare[i - 1] and len(_WORD.findall(kept[i].line)) >= 4:
             caption[i] = caption[i - 1] = True
-    furniture = [bool(_FURNITURE.match(t)) for t in lines]
-    prose = [_is_prose(t) and not caption[i] and not furniture[i] for i, t in enumerate(lines)]
+    furniture = [bool(_FURNITURE.match(g.line)) for g in kept]
+    prose = [_is_prose(g.line) and not caption[i] and not furniture[i] for i, g in enumerate(kept)]
     # Clusters of prose lines where consecutive prose lines are at most one line apart.
     # Captions inside the article (a photo and its alt text) do not count as distance.
     clusters: list[list[int]] = []
@@ -184,7 +249,7 @@ def _blocks(text: str) -> list[Block]:
             clusters.append([i])
 
     def weight(c: list[int]) -> int:
-        return sum(len(lines[i]) for i in c)
+        return sum(len(kept[i].line) for i in c)
 
     body: set[int] = set()
     if clusters:
@@ -194,15 +259,22 @@ def _blocks(text: str) -> list[Block]:
                 # The whole run between the first and last prose line is body, short lines
                 # included (a one-line quote, a short paragraph), except captions/furniture.
                 body.update(range(c[0], c[-1] + 1))
-    blocks = []
-    for i, (s, e) in enumerate(spans):
+    kinds = []
+    for i, g in enumerate(kept):
         if caption[i]:
-            kind = "caption"
-        elif i in body and not furniture[i] and len(_WORD.findall(lines[i])) >= 2:
-            kind = "body"
+            kinds.append("caption")
+        elif i in body and not furniture[i] and len(_WORD.findall(text[g.start : g.end])) >= 2:
+            kinds.append("body")
         else:
-            kind = "boilerplate"
-        blocks.append(Block(index=i, start=s, end=e, text=lines[i], kind=kind))
+            kinds.append("boilerplate")
+    blocks = []
+    rest = iter(kinds)
+    for i, g in enumerate(segments):
+        if g.hostile is not None:
+            kind, reasons = "hostile", g.hostile.score.reasons
+        else:
+            kind, reasons = next(rest), ()
+        blocks.append(Block(i, g.start, g.end, text[g.start : g.end], kind, reasons))
     return blocks
 
 

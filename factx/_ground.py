@@ -86,7 +86,8 @@ class Grounder:
         if not self.article.in_body(span.start, span.end):
             return (
                 f"evidence {span.text[:60]!r} is not in the article body (it lies in page "
-                "furniture: captions, menus, related-article lists or ads)"
+                "furniture: captions, menus, related-article lists or ads, or in text that "
+                "addresses the model instead of reporting news)"
             )
         return None
 

@@ -44,7 +44,7 @@ def test_offsets_are_exact(seeded: Article) -> None:
     assert seeded.sentences, "every seed has a body"
     for b in seeded.blocks:
         assert text[b.start : b.end] == b.text
-        assert b.kind in ("body", "caption", "boilerplate")
+        assert b.kind in ("body", "caption", "boilerplate", "hostile")
     for s in seeded.sentences:
         assert text[s.start : s.end] == s.text
         assert s.text == s.text.strip()
