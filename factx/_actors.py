@@ -69,6 +69,10 @@ def build_actors(article: Article, entities: list[tuple[str, str]]) -> list[Acto
     by_country: dict[str, Actor] = {}
     # States first, from the text itself (language tables), then the model's list.
     for p in find_places(body):
+        if p.text.casefold() in _LANDMARKS:  # "Gedung Putih said": the institution speaks
+            if not any(a.kind == "organisation" and a.name == p.text for a in actors):
+                actors.append(Actor(p.text, "organisation", forms={p.text}))
+            continue
         if p.city is None:
             a = by_country.get(p.country)
             if a is None:

@@ -148,7 +148,7 @@ def _attributed(rest: str, offset: int, actors: list[Actor]) -> Actor | None:
         before = [m for m in ms if m.end <= a and _subject_like(m, rest, offset)]
         near = [m for m in before if a - m.end <= 60]
         if near:
-            return _pick(near)
+            return _pick(near[::-1])  # the closest to the verb among the most specific
     return None
 
 
@@ -175,7 +175,7 @@ async def staged(session: Session) -> dict[str, list[Any]]:
     names = [a.name for a in actors]
     people = _visits.People.read(article, actors)
     quotes = await _staged_quotes(session, actors, people)
-    statements = await _staged_statements(session, actors, names)
+    statements = await _staged_statements(session, actors, names, people)
     visits = await _staged_visits(session, people)
     agreements = await _staged_agreements(session, actors)
     return {"quotes": quotes, "statements": statements, "visits": visits, "agreements": agreements}
@@ -222,7 +222,7 @@ async def _staged_quotes(
         elif (
             found := _referenced(
                 article, actors, people, s, attribution, last_speaker, q.sentence - last_sentence
-            )
+            )[0]
         ) is not None:
             speaker = found
         else:
@@ -263,18 +263,19 @@ def _referenced(
     attribution: str,
     last_speaker: Actor | None,
     distance: int,
-) -> Actor | None:
+) -> tuple[Actor | None, bool]:
     """Resolve 'katanya' / 'he said' (the last speaker), 'kata pernyataan itu' (the last
     organisation named) and 'kata menteri luar negeri Rusia' (the person of that office and
-    country named last) without asking the model; None when the attribution is none of these."""
+    country named last) without asking the model. Returns (actor, unresolved): (None, False)
+    when the attribution is none of these, (None, True) when it names a role nobody fits."""
     cue = _SPEECH.search(attribution) or _SPEAKER_FOLLOWS.search(attribution)
     if cue is None:
-        return None
+        return None, False
     if _PRONOUN_CUE.search(attribution):
         if last_speaker is not None and distance <= 3:
-            return last_speaker
+            return last_speaker, False
         seen = _visits.mentioned_before(article, people.actors, s.start)
-        return seen[-1] if seen else None
+        return (seen[-1], False) if seen else (None, True)
     if _SPEAKER_FOLLOWS.fullmatch(cue.group(0)):
         window = re.split(r"[,.;:]", attribution[cue.end() :], maxsplit=1)[0]
         rel = cue.end()
@@ -286,10 +287,10 @@ def _referenced(
         for x in reversed([x for x in article.sentences if x.index < s.index]):
             said = _strip_quotes(article, x)
             if _SPEECH.search(said) and (ms := mentions(said, x.start, orgs)):
-                return ms[-1].actor
-        return None
-    actor, _, _ = _visits.resolve_role(article, people, s, window, rel, lenient=True)
-    return actor
+                return ms[-1].actor, False
+        return None, True
+    actor, _, unresolved = _visits.resolve_role(article, people, s, window, rel, lenient=True)
+    return actor, unresolved
 
 
 def _has_other_cue(attribution: str) -> bool:
@@ -330,11 +331,16 @@ def _is_statement_candidate(article: Article, s: Sentence) -> bool:
     rest = _strip_quotes(article, s)
     if not _SPEECH.search(rest):
         return False
+    if s.text.lstrip()[:1] in '“"‘«„' and not _THAT.search(rest):
+        return False  # '“...,” kata X.': the quotation is the whole utterance, a Quote only
     return len(re.findall(r"\w+", rest)) >= 8
 
 
+_THAT = re.compile(r"\b(bahwa|that|seraya|sambil)\b", re.IGNORECASE)
+
+
 async def _staged_statements(
-    session: Session, actors: list[Actor], names: list[str]
+    session: Session, actors: list[Actor], names: list[str], people: _visits.People
 ) -> list[Statement]:
     """Sentences with a speech verb outside quotation marks; the speaker is the one actor the
     sentence names, or the model's pick among the actors when it names several or none."""
@@ -346,6 +352,10 @@ async def _staged_statements(
         rest = _strip_quotes(article, s)
         actor = _attributed(rest, s.start, actors)
         local = _distinct(mentions(rest, s.start, actors))
+        if actor is None:
+            actor, unresolved = _referenced(article, actors, people, s, rest, None, 99)
+            if unresolved:
+                continue  # 'kata para pejabat': unnamed officials, nobody to report
         if actor is None:
             choices = [a.name for a in local] + [
                 n for n in names if n not in {a.name for a in local}
@@ -480,6 +490,21 @@ def _same_trip(a: Visit, b: Visit, published: str | None) -> bool:
     return da[: min(len(da), len(db))] == db[: min(len(da), len(db))]
 
 
+_ANAPHOR = re.compile(r"\s+(itu|tersebut|ini)\b", re.IGNORECASE)
+
+
+def _local_parties(article: Article, s: Sentence, parties: list[Actor]) -> list[Actor]:
+    """States and organisations named in the sentence or the two before it ('kedua negara',
+    'both sides' point back), the sentence's own first."""
+    near = [x for x in article.sentences if s.index - 2 <= x.index <= s.index]
+    found: list[Actor] = []
+    for x in [near[-1], *reversed(near[:-1])]:
+        for a in _distinct(mentions(_strip_quotes(article, x), x.start, parties)):
+            if a not in found:
+                found.append(a)
+    return found
+
+
 async def _staged_agreements(session: Session, actors: list[Actor]) -> list[Agreement]:
     article = session.article
     parties = [a for a in actors if a.kind != "person"]
@@ -487,9 +512,15 @@ async def _staged_agreements(session: Session, actors: list[Actor]) -> list[Agre
         return []
     out: list[Agreement] = []
     for s in article.sentences:
-        if not _AGREE.search(s.text):
-            continue
-        party_enum = _enum("Party", [a.name for a in parties][:14])
+        cues = list(_AGREE.finditer(s.text))
+        if not cues or len(re.findall(r"\w+", s.text)) < 6:
+            continue  # no cue, or a heading ("Kesepakatan AS-Taliban")
+        if all(_ANAPHOR.match(s.text, c.end()) for c in cues):
+            continue  # "Kesepakatan itu ...": an agreement reported in an earlier sentence
+        local = _local_parties(article, s, parties)
+        if len(local) < 2:
+            continue  # fewer than two parties in reach: not an agreement between parties
+        party_enum = _enum("Party", [a.name for a in local][:14])
         model = create_model(
             "AgreementAnswer",
             parties=(list[party_enum], Field(max_length=4)),  # type: ignore[valid-type]
