@@ -56,10 +56,13 @@ def test_embedded_model_extracts_a_seed_article() -> None:
     facts = Extractor("local").extract(text, source=DOC)
     _assert_grounded(text, facts)
     assert facts.published == "2022-02-22"  # read from the article's header
-    assert facts.usage.calls >= 3 and facts.usage.prompt_tokens > 0
+    # The actor list, then only the questions code leaves open (speakers and visitors named by
+    # position, role or pronoun are resolved without the model).
+    assert facts.usage.calls >= 2 and facts.usage.prompt_tokens > 0
     report = evaluate([_gold(DOC)], [facts.model_dump(mode="json")], articles=SEEDS)
     # Measured 1.0 / 0.83 on this article; the bar leaves room for llama.cpp build differences.
     assert report.per_kind["quotes"].f1 >= 0.6, report.format_table(show_errors=True)
+    assert report.per_kind["visits"].f1 >= 0.5, report.format_table(show_errors=True)
     assert report.per_kind["statements"].f1 >= 0.5, report.format_table(show_errors=True)
 
 
@@ -118,6 +121,6 @@ def test_openai_compatible_server_on_loopback(llama_server: str) -> None:
     ex = Extractor("openai-compatible:qwen", base_url=llama_server, strategy="staged")
     facts = ex.extract(text, source=DOC)
     _assert_grounded(text, facts)
-    assert facts.usage.attempts >= facts.usage.calls >= 3
+    assert facts.usage.attempts >= facts.usage.calls >= 2
     assert facts.usage.prompt_tokens > 0 and facts.usage.completion_tokens > 0
     assert len(facts.quotes) >= 3
