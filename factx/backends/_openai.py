@@ -58,7 +58,9 @@ class OpenAIBackend:
     Args:
         model: model name the server knows.
         base_url: server URL (``http://localhost:8080/v1``); None means OpenAI itself.
-        api_key: key; falls back to ``OPENAI_API_KEY``. Local servers accept any value.
+        api_key: key; falls back to ``OPENAI_API_KEY``. Local servers accept any value. It is
+            redacted from error messages, chained provider errors and the server's answers
+            (a server may echo it), so it never reaches records, logs or the cache.
         request_format: how structured output is requested. ``json_schema`` (OpenAI, vLLM:
             strict schema), ``json_object`` (llama.cpp-style servers, schema passed along so the
             server can build a grammar), ``tools`` (function calling). Default: ``json_schema``
@@ -115,6 +117,9 @@ class OpenAIBackend:
             # and Retry-After are visible and counted.
             "max_retries": 0,
         }
+        # Redacted from every text that leaves the backend: a hostile or broken server may
+        # echo the key in error bodies or even in its answers (short keys are placeholders).
+        self._secrets = (api_key,) if len(api_key) >= 8 else ()
         self._http_client = http_client
         self._client_loop: asyncio.AbstractEventLoop | None = None
         self._client = self._new_client()
@@ -183,7 +188,10 @@ class OpenAIBackend:
                 reply = await self._call_with_retries(
                     fmt, messages, response_model, max_tokens, usage
                 )
-            except openai.BadRequestError as e:
+            except openai.APIError as e:
+                _scrub(e, self._secrets)  # its text is in tracebacks of the chained error
+                if not isinstance(e, openai.BadRequestError):
+                    raise self._backend_error(e, usage) from e
                 nxt = _FALLBACK.get(fmt)
                 if nxt is None or not _is_format_rejection(e):
                     raise BackendError(
@@ -193,21 +201,20 @@ class OpenAIBackend:
                     ) from e
                 self.request_format = nxt
                 continue
-            except openai.APIStatusError as e:
-                raise BackendError(
-                    f"{self.model}: HTTP {e.status_code} after {usage.attempts} attempts: "
-                    f"{_short(e)}",
-                    attempts=usage.attempts,
-                    status_code=e.status_code,
-                ) from e
-            except openai.APIError as e:
-                raise BackendError(
-                    f"{self.model}: {type(e).__name__} after {usage.attempts} attempts: "
-                    f"{_short(e)}",
-                    attempts=usage.attempts,
-                ) from e
             reply.usage.seconds = time.perf_counter() - started
             return reply
+
+    def _backend_error(self, e: Any, usage: Usage) -> BackendError:
+        if isinstance(e, self._openai.APIStatusError):
+            return BackendError(
+                f"{self.model}: HTTP {e.status_code} after {usage.attempts} attempts: {_short(e)}",
+                attempts=usage.attempts,
+                status_code=e.status_code,
+            )
+        return BackendError(
+            f"{self.model}: {type(e).__name__} after {usage.attempts} attempts: {_short(e)}",
+            attempts=usage.attempts,
+        )
 
     async def _call_with_retries(
         self,
@@ -260,12 +267,19 @@ class OpenAIBackend:
                 raise cause from None
             _add_usage(usage, getattr(e, "total_usage", None))
             usage.calls += 1
-            raw = _raw_text(e.last_completion)
+            raw = _redact(_raw_text(e.last_completion), self._secrets, shapes=False)
             reason = _describe(cause) if isinstance(cause, ValidationError) else str(cause or e)
-            return Reply(value=None, raw=raw, usage=usage, error=reason)
+            return Reply(value=None, raw=raw, usage=usage, error=_redact(reason, self._secrets))
         usage.calls += 1
         _add_usage(usage, getattr(completion, "usage", None))
-        return Reply(value=value, raw=_raw_text(completion), usage=usage)
+        text = _raw_text(completion)
+        raw = _redact(text, self._secrets, shapes=False)
+        if raw != text:  # the answer carried a secret: keep only the redacted version
+            try:
+                value = response_model.model_validate_json(raw or "")
+            except ValidationError as e:
+                return Reply(value=None, raw=raw, usage=usage, error=_describe(e))
+        return Reply(value=value, raw=raw, usage=usage)
 
     async def _call_json_object(
         self,
@@ -295,7 +309,7 @@ class OpenAIBackend:
         completion = await self._client.post("/chat/completions", body=body, cast_to=ChatCompletion)
         usage.calls += 1
         _add_usage(usage, getattr(completion, "usage", None))
-        raw = _raw_text(completion)
+        raw = _redact(_raw_text(completion), self._secrets, shapes=False)
         try:
             value = response_model.model_validate_json(raw or "")
         except ValidationError as e:
@@ -328,7 +342,37 @@ def _is_format_rejection(e: Any) -> bool:
     return any(k in text for k in ("response_format", "json_schema", "json_object", "'text'"))
 
 
+_TOKEN = re.compile(r"\b(sk-|Bearer\s+)[A-Za-z0-9_\-]{8,}")
+
+
+def _redact(text: str | None, secrets: tuple[str, ...] = (), *, shapes: bool = True) -> str | None:
+    """``text`` without the given secrets and, with ``shapes``, without anything shaped like
+    a bearer token or an ``sk-`` key (for error texts; a model's answer may legitimately say
+    "Bearer" or "sk-", so answers lose only the exact secrets).
+
+    A server may echo the request's credentials in its error bodies or answers.
+    """
+    if not text:
+        return text
+    for secret in secrets:
+        text = text.replace(secret, "[REDACTED]")
+    return _TOKEN.sub(r"\1[REDACTED]", text) if shapes else text
+
+
+def _scrub(e: Any, secrets: tuple[str, ...]) -> None:
+    """Redact an openai error's text in place: it stays chained (``raise ... from e``) to the
+    BackendError, so tracebacks and loggers print it."""
+    e.args = tuple(_redact(a, secrets) if isinstance(a, str) else a for a in e.args)
+    if isinstance(getattr(e, "message", None), str):
+        e.message = _redact(e.message, secrets)
+    body = getattr(e, "body", None)
+    if body is not None:
+        try:
+            e.body = json.loads(_redact(json.dumps(body), secrets) or "null")
+        except (TypeError, ValueError):
+            e.body = None
+
+
 def _short(e: BaseException, limit: int = 300) -> str:
-    # A server may echo the request's credentials in its error body: redact bearer tokens.
-    text = re.sub(r"(sk-|Bearer\s+)[A-Za-z0-9_\-]{8,}", r"\1[REDACTED]", str(e))
+    text = _redact(str(e)) or ""
     return text if len(text) <= limit else text[:limit] + "..."
