@@ -117,6 +117,11 @@ _SPEAKER_FOLLOWS = re.compile(
 )
 
 
+# English verbs that take the speaker after them only in '..., said X'.
+_SUBJECT_FIRST = {"said", "says", "added", "told"}
+_DETERMINER = re.compile(r"\s*(the|a|an|para|seorang|sebuah|sang)\b", re.IGNORECASE)
+
+
 def _subject_like(m: Mention, sentence: str, offset: int) -> bool:
     """A person, or a state/office not used as a modifier ('menteri Pakistan', 'dengan Rusia')."""
     if m.actor.kind == "person":
@@ -137,7 +142,11 @@ def _attributed(rest: str, offset: int, actors: list[Actor]) -> Actor | None:
         return None
     for cue in _SPEECH.finditer(rest):
         a, b = offset + cue.start(), offset + cue.end()
+        clause = re.split(r"[,;:]", rest[: cue.start()])[-1]  # back to the last comma
+        adjacent = [m for m in ms if a - len(clause) <= m.start and m.end <= a]
         if _SPEAKER_FOLLOWS.fullmatch(cue.group(0)):
+            if adjacent and cue.group(0).casefold() in _SUBJECT_FIRST:
+                return _pick(adjacent[::-1])  # 'Prabowo said Indonesia ...'
             follow = [m for m in ms if b <= m.start <= b + 40]
             if follow:
                 gap = rest[b - offset : follow[0].start - offset]
@@ -145,6 +154,8 @@ def _attributed(rest: str, offset: int, actors: list[Actor]) -> Actor | None:
                 if not gap.strip(" ,:") or people:
                     return people[0].actor if people else follow[0].actor
                 return None  # 'kata menteri luar negeri Rusia': a role, not the state
+        if not adjacent and _DETERMINER.match(clause):
+            return None  # '..., the embassy said': a subject that is not a named actor
         before = [m for m in ms if m.end <= a and _subject_like(m, rest, offset)]
         near = [m for m in before if a - m.end <= 60]
         if near:
@@ -177,7 +188,7 @@ async def staged(session: Session) -> dict[str, list[Any]]:
     quotes = await _staged_quotes(session, actors, people)
     statements = await _staged_statements(session, actors, names, people)
     visits = await _staged_visits(session, people)
-    agreements = await _staged_agreements(session, actors)
+    agreements = await _staged_agreements(session, actors, people)
     return {"quotes": quotes, "statements": statements, "visits": visits, "agreements": agreements}
 
 
@@ -272,6 +283,12 @@ def _referenced(
     if cue is None:
         return None, False
     if _PRONOUN_CUE.search(attribution):
+        for x in reversed([x for x in article.sentences if s.index - 3 <= x.index < s.index]):
+            if x.index == s.index - distance and last_speaker is not None:
+                return last_speaker, False  # the last quotation's speaker
+            said = _attributed(_strip_quotes(article, x), x.start, actors)
+            if said is not None and said.kind == "person":
+                return said, False  # the last person reported as speaking
         if last_speaker is not None and distance <= 3:
             return last_speaker, False
         seen = _visits.mentioned_before(article, people.actors, s.start)
@@ -491,33 +508,50 @@ def _same_trip(a: Visit, b: Visit, published: str | None) -> bool:
 
 
 _ANAPHOR = re.compile(r"\s+(itu|tersebut|ini)\b", re.IGNORECASE)
+_ANAPHOR_BEFORE = re.compile(r"\b(this|that|these|those|the)\s+$", re.IGNORECASE)
 
 
-def _local_parties(article: Article, s: Sentence, parties: list[Actor]) -> list[Actor]:
+def _local_parties(
+    article: Article, s: Sentence, parties: list[Actor], people: _visits.People
+) -> list[Actor]:
     """States and organisations named in the sentence or the two before it ('kedua negara',
-    'both sides' point back), the sentence's own first."""
+    'both sides' point back), the sentence's own first; a person named there stands for their
+    country ('the two leaders signed')."""
     near = [x for x in article.sentences if s.index - 2 <= x.index <= s.index]
+    by_code = {a.country: a for a in parties if a.kind == "country"}
     found: list[Actor] = []
     for x in [near[-1], *reversed(near[:-1])]:
-        for a in _distinct(mentions(_strip_quotes(article, x), x.start, parties)):
+        said = _strip_quotes(article, x)
+        for m in mentions(said, x.start, [*parties, *people.actors]):
+            a = m.actor
+            if a.kind == "person":
+                iso = people.nationality.get(a.name)
+                if iso is None:
+                    continue
+                a = by_code.setdefault(iso, Actor(iso, "country", iso, forms=set()))
             if a not in found:
                 found.append(a)
     return found
 
 
-async def _staged_agreements(session: Session, actors: list[Actor]) -> list[Agreement]:
+async def _staged_agreements(
+    session: Session, actors: list[Actor], people: _visits.People
+) -> list[Agreement]:
     article = session.article
     parties = [a for a in actors if a.kind != "person"]
-    if len(parties) < 2:
+    if len(parties) + len(set(people.nationality.values())) < 2:
         return []
     out: list[Agreement] = []
     for s in article.sentences:
         cues = list(_AGREE.finditer(s.text))
         if not cues or len(re.findall(r"\w+", s.text)) < 6:
             continue  # no cue, or a heading ("Kesepakatan AS-Taliban")
-        if all(_ANAPHOR.match(s.text, c.end()) for c in cues):
+        if all(
+            _ANAPHOR.match(s.text, c.end()) or _ANAPHOR_BEFORE.search(s.text, 0, c.start())
+            for c in cues
+        ):
             continue  # "Kesepakatan itu ...": an agreement reported in an earlier sentence
-        local = _local_parties(article, s, parties)
+        local = _local_parties(article, s, parties, people)
         if len(local) < 2:
             continue  # fewer than two parties in reach: not an agreement between parties
         party_enum = _enum("Party", [a.name for a in local][:14])
@@ -533,7 +567,7 @@ async def _staged_agreements(session: Session, actors: list[Actor]) -> list[Agre
         if ans is None or len({p.value for p in ans.parties}) < 2:
             continue
         dates = _dates(article, s)
-        named = [next(a for a in parties if a.name == p.value) for p in ans.parties]
+        named = [next(a for a in local if a.name == p.value) for p in ans.parties]
         out.append(
             Agreement(
                 parties=[

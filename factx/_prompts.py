@@ -45,7 +45,8 @@ AGREEMENT = (
     "Sentence [{n}]: {sentence}\n"
     "Does it report that two or more parties agreed, signed or jointly committed to "
     "something? A one-sided offer or wish is not. If not, parties is empty. 'Both "
-    "countries' means the two countries of the context. what: a short English phrase."
+    "countries' means the two countries of the context. what: what they agreed on, in a "
+    "few English words."
 )
 
 STATEMENT_SPEAKER = (

@@ -191,7 +191,7 @@ def _read_cue(
     window = text[start:nxt]
     dates = [d.iso for d in find_dates(window, article.published)]
     inviter = None
-    inv = _INVITE.search(text, cue.end(), nxt)
+    inv = _INVITE.search(text, cue.end())
     if inv:
         after = mentions(text[inv.end() :], s.start + inv.end(), people.actors)
         inviter = after[0].actor if after and after[0].start - s.start - inv.end() < 40 else None

@@ -64,3 +64,30 @@ def test_an_indefinite_role_goes_to_the_model() -> None:
     )
     got, calls = _quotes(text, [("Joko Widodo", "person"), ("Anthony Albanese", "person")])
     assert calls == 1 and got == []  # the model said 'unknown': no speaker is invented
+
+
+def test_english_subject_before_said_is_the_speaker_not_the_country_after() -> None:
+    text = (
+        "Indonesian President Prabowo Subianto met Australian Prime Minister Anthony Albanese "
+        "in Jakarta on Tuesday for talks on trade and security.\n\n"
+        "Prabowo said Indonesia welcomed closer security ties with its southern neighbour.\n\n"
+        '"We are friends to all countries, and enemies of none," he said.'
+    )
+    got, calls = _quotes(text, [("Prabowo Subianto", "person"), ("Anthony Albanese", "person")])
+    assert got == [("Prabowo Subianto", "We")]  # 'he' = the last person reported speaking
+    assert calls == 0
+    article = Article.parse(text)
+    actors = build_actors(article, [("Prabowo Subianto", "person"), ("Anthony Albanese", "person")])
+    s = article.sentences[1]
+    assert _pipeline._attributed(s.text, s.start, actors).name == "Prabowo Subianto"
+
+
+def test_an_unnamed_subject_before_said_is_not_the_person_named_earlier() -> None:
+    text = (
+        "Prime Minister Anthony Albanese arrived in Jakarta for talks with President Prabowo "
+        "Subianto, the Australian embassy said."
+    )
+    article = Article.parse(text)
+    actors = build_actors(article, [("Prabowo Subianto", "person"), ("Anthony Albanese", "person")])
+    s = article.sentences[0]
+    assert _pipeline._attributed(s.text, s.start, actors) is None
