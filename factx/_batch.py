@@ -412,6 +412,11 @@ async def extract_many(
     """
     if concurrency < 1:
         raise ValueError("concurrency must be at least 1")
+    # An in-process model answers one question at a time and keeps one article's prefix in
+    # its KV cache: articles interleaved on it would each pay their prefill again.
+    concurrency = min(
+        concurrency, getattr(extractor.backend, "max_concurrency", None) or concurrency
+    )
     if max_cost is not None:
         check_budget(max_cost, extractor)
     stats = stats if stats is not None else BatchStats()

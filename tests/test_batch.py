@@ -290,3 +290,49 @@ def test_bad_concurrency() -> None:
     ex, _ = make()
     with pytest.raises(ValueError):
         run(extract_many([], ex, concurrency=0))
+
+
+def test_backend_max_concurrency_caps_articles_in_flight() -> None:
+    """An in-process model (max_concurrency = 1) gets one article at a time."""
+    import asyncio
+
+    from factx import Extractor
+    from factx._batch import extract_many
+    from factx.backends import FakeBackend
+
+    class OneAtATime(FakeBackend):
+        max_concurrency = 1
+
+        def __init__(self) -> None:
+            super().__init__(
+                responder=lambda m, r: {
+                    "visits": [],
+                    "agreements": [],
+                    "statements": [],
+                    "quotes": [],
+                }
+            )
+            self.in_flight = self.peak = 0
+
+        async def complete(self, messages, response_model, *, max_tokens=None):  # type: ignore[override]
+            self.in_flight += 1
+            self.peak = max(self.peak, self.in_flight)
+            await asyncio.sleep(0.05)
+            try:
+                return await super().complete(messages, response_model, max_tokens=max_tokens)
+            finally:
+                self.in_flight -= 1
+
+    backend = OneAtATime()
+    ex = Extractor(backend, strategy="single")
+    texts = [
+        f"Artikel nomor {i} membahas hubungan kedua negara secara panjang lebar hari ini."
+        for i in range(6)
+    ]
+
+    async def run() -> list[dict]:
+        return [r async for r in extract_many(texts, ex, concurrency=8)]
+
+    records = asyncio.run(run())
+    assert len(records) == 6 and all("error" not in r for r in records), records
+    assert backend.peak == 1

@@ -36,6 +36,9 @@ class Backend(Protocol):
 
     Implementations: :class:`OpenAIBackend` (any OpenAI-compatible server),
     :class:`LocalBackend` (the embedded llama.cpp model), :class:`FakeBackend` (tests).
+
+    Optional attribute: ``max_concurrency`` (int), the most articles the batch engine may
+    have in flight on this backend whatever ``--concurrency`` says (1 for an in-process model).
     """
 
     model: str

@@ -142,6 +142,8 @@ class LocalBackend:
     tier = "small"
     #: runs on this machine: model calls cost nothing (see factx._pricing)
     cost_free = True
+    #: one article at a time: interleaved articles would evict each other's cached prefix
+    max_concurrency = 1
 
     def __init__(
         self,
