@@ -148,6 +148,10 @@ def _attributed(rest: str, offset: int, actors: list[Actor]) -> Actor | None:
             if adjacent and cue.group(0).casefold() in _SUBJECT_FIRST:
                 return _pick(adjacent[::-1])  # 'Prabowo said Indonesia ...'
             follow = [m for m in ms if b <= m.start <= b + 40]
+            if follow and cue.group(0).casefold() in _SUBJECT_FIRST:
+                after = rest[follow[0].end - offset :]
+                if re.match(r"(?:'s)?\s+[a-z]", after):
+                    follow = []  # 'X, who flew in, said Ukraine was ...': a clause, not a name
             if follow:
                 gap = rest[b - offset : follow[0].start - offset]
                 people = [m for m in follow if m.actor.kind == "person"]

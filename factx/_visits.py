@@ -39,7 +39,7 @@ _CLAUSE = re.compile(r"[;:]|,(?!\d)|\b(?:bahwa|that|sementara|while|whereas)\b",
 _PRONOUN = re.compile(r"\b(?:ia|dia|beliau|he|she)\b", re.IGNORECASE)
 _PLANNED = re.compile(
     r"\b(?:akan|hendak|dijadwalkan|berencana|direncanakan|rencana|rencananya|mendatang|"
-    r"(?:bulan|minggu|pekan|tahun) depan|will|shall|plans?|planned|planning|scheduled|"
+    r"(?:bulan|minggu|pekan|tahun) depan|will|would|shall|plans?|planned|planning|scheduled|"
     r"expected to|is to|are to|(?:is|are) set to|next (?:week|month|year)|upcoming)\b",
     re.IGNORECASE,
 )

@@ -91,3 +91,14 @@ def test_an_unnamed_subject_before_said_is_not_the_person_named_earlier() -> Non
     actors = build_actors(article, [("Prabowo Subianto", "person"), ("Anthony Albanese", "person")])
     s = article.sentences[0]
     assert _pipeline._attributed(s.text, s.start, actors) is None
+
+
+def test_said_followed_by_a_clause_subject_takes_the_speaker_before() -> None:
+    text = (
+        "Ukrainian President Volodymyr Zelenskiy, who flew to Istanbul from Kyiv on Friday, "
+        "said Ukraine was grateful for Turkey's mediation in the talks."
+    )
+    article = Article.parse(text)
+    actors = build_actors(article, [("Volodymyr Zelenskiy", "person")])
+    s = article.sentences[0]
+    assert _pipeline._attributed(s.text, s.start, actors).name == "Volodymyr Zelenskiy"
