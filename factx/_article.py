@@ -24,10 +24,19 @@ _CAPTION = re.compile(
 )
 # Photo captions by their shape: the agencies' "FILE –" prefix, or a short line that ends in
 # ", <full date>." (AP/Reuters/VOA style: "Lavrov speaks in Islamabad, April 7, 2021.").
+# A short line ending in ", <full date>." whose word before the date is a name or place
+# ("Lavrov, 7 April 2021.", "Moskow, Rusia, 18 Maret 2021."), never a weekday ("signed on
+# Tuesday, March 18, 2025." is a sentence).
 _CAPTION_SHAPE = re.compile(
     r"^\s*(?:FILE(?: PHOTO)?|FOTO(?: ARSIP)?|ARSIP)\s*[-–—:]|"
-    r",\s*(?:\d{1,2}\s+\w+\.?\s+\d{4}|[A-Z]\w+\.?\s+\d{1,2},\s+\d{4})\.?\s*$"
+    r"(?P<word>[A-Z][\w.'’]*),\s*(?:\d{1,2}\s+\w+\.?\s+\d{4}|[A-Z]\w+\.?\s+\d{1,2},\s+\d{4})"
+    r"\.?\s*$"
 )
+_WEEKDAYS = {
+    w.casefold()
+    for w in "Monday Tuesday Wednesday Thursday Friday Saturday Sunday Senin Selasa Rabu Kamis "
+    "Jumat Jum'at Sabtu Minggu Ahad".split()
+}
 _FURNITURE = re.compile(
     r"^\s*(\[[^\]]*\]|baca juga|read also|read more|related|lihat juga|simak juga|advertisement"
     r"|iklan|komentar|comments?|share|bagikan|tags?)\b",
@@ -171,7 +180,10 @@ def _is_prose(line: str) -> bool:
 def _is_caption(line: str) -> bool:
     if _CAPTION.search(line):
         return True
-    return bool(_CAPTION_SHAPE.search(line)) and len(_WORD.findall(line)) <= 40
+    m = _CAPTION_SHAPE.search(line)
+    if m is None or len(_WORD.findall(line)) > 40:
+        return False
+    return (m.group("word") or "").casefold() not in _WEEKDAYS
 
 
 def _lines(text: str) -> list[tuple[int, int]]:

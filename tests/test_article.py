@@ -228,3 +228,20 @@ def test_published_must_be_iso() -> None:
 
 def test_no_date_in_header() -> None:
     assert Article.parse(seed("004")).published is None
+
+
+@pytest.mark.parametrize(
+    ("line", "caption"),
+    [
+        ("Menteri Luar Negeri Rusia Sergey Lavrov, 7 April 2021.", True),
+        ("Lavrov speaks to reporters in Islamabad, Pakistan, April 7, 2021.", True),
+        ("FILE – Pengiriman vaksin Sputnik tiba di Bandara Kosice, Slovakia, 1 Maret 2021.", True),
+        ("The agreement was signed in Moscow on Tuesday, March 18, 2025.", False),
+        ("Kesepakatan itu ditandatangani di Jakarta pada Rabu, 7 April 2021.", False),
+        ("Lavrov mengatakan kedua negara sepakat untuk meningkatkan latihan militer.", False),
+    ],
+)
+def test_caption_by_shape(line: str, caption: bool) -> None:
+    from factx._article import _is_caption
+
+    assert _is_caption(line) is caption
