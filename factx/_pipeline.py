@@ -513,6 +513,12 @@ def _same_trip(a: Visit, b: Visit, published: str | None) -> bool:
 
 _ANAPHOR = re.compile(r"\s+(itu|tersebut|ini)\b", re.IGNORECASE)
 _ANAPHOR_BEFORE = re.compile(r"\b(this|that|these|those|the)\s+$", re.IGNORECASE)
+# "tidak adanya kesepakatan", "melalui kesepakatan", "without a deal": no agreement was made.
+_NOT_AGREED = re.compile(
+    r"\b(tidak|tak|belum|tanpa|adanya|melalui|agar|jika|bila|apabila|no|not|never|without|"
+    r"absence of|lack of|through|if|unless)\s+(\w+\s+)?$",
+    re.IGNORECASE,
+)
 
 
 def _local_parties(
@@ -551,7 +557,9 @@ async def _staged_agreements(
         if not cues or len(re.findall(r"\w+", s.text)) < 6:
             continue  # no cue, or a heading ("Kesepakatan AS-Taliban")
         if all(
-            _ANAPHOR.match(s.text, c.end()) or _ANAPHOR_BEFORE.search(s.text, 0, c.start())
+            _ANAPHOR.match(s.text, c.end())
+            or _ANAPHOR_BEFORE.search(s.text, 0, c.start())
+            or _NOT_AGREED.search(s.text, 0, c.start())
             for c in cues
         ):
             continue  # "Kesepakatan itu ...": an agreement reported in an earlier sentence

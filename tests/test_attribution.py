@@ -102,3 +102,25 @@ def test_said_followed_by_a_clause_subject_takes_the_speaker_before() -> None:
     actors = build_actors(article, [("Volodymyr Zelenskiy", "person")])
     s = article.sentences[0]
     assert _pipeline._attributed(s.text, s.start, actors).name == "Volodymyr Zelenskiy"
+
+
+def test_an_agreement_that_was_not_made_is_not_asked() -> None:
+    text = (
+        "Menteri Luar Negeri Rusia Sergei Lavrov bertemu Menteri Luar Negeri Pakistan Shah "
+        "Mehmood Qureshi di Islamabad pada hari Rabu.\n\n"
+        "Permusuhan akan meningkat karena tidak adanya kesepakatan politik antara Rusia dan "
+        "Pakistan mengenai masa depan kawasan itu.\n\n"
+        "Rusia dan Pakistan sepakat untuk meningkatkan latihan militer bersama tahun ini."
+    )
+    article = Article.parse(text)
+    actors = build_actors(
+        article, [("Sergei Lavrov", "person"), ("Shah Mehmood Qureshi", "person")]
+    )
+    backend = FakeBackend(
+        responder=lambda m, r: {"parties": ["Rusia", "Pakistan"], "what": "x", "status": "agreed"}
+    )
+    session = Session(backend, article, Settings())
+    people = _visits.People.read(article, actors)
+    got = asyncio.run(_pipeline._staged_agreements(session, actors, people))
+    assert len(backend.calls) == 1  # only the sentence where they did agree
+    assert [a.evidence[0].text.split()[0] for a in got] == ["Rusia"]
