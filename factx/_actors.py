@@ -61,8 +61,38 @@ def _fullest(article: Article, name: str) -> str:
     return best
 
 
+# A capitalised office title right before a name marks a person whatever the model listed:
+# "mantan Presiden Asif Ali Zardari", "Perdana Menteri Tiongkok Li Qiang", "President Joe Biden".
+_TITLED = re.compile(
+    r"\b(?:Presiden|President|Wakil Presiden|Vice President|Perdana Menteri|Prime Minister|"
+    r"Menteri|Minister|Kanselir|Chancellor|Raja|King|Ratu|Queen|Jenderal|General|Sekretaris|"
+    r"Secretary|Duta Besar|Ambassador|Gubernur|Governor|Senator)"
+    rf"((?:\s+{_CAP_WORD}){{1,6}})"
+)
+
+
+def titled_people(article: Article) -> list[str]:
+    """Names that follow an office title in the body, titles and countries stripped."""
+    out: list[str] = []
+    for s in article.sentences:
+        for m in _TITLED.finditer(s.text):
+            words = _strip_titles(m.group(1).strip()).split()
+            while words and find_places(words[-1]):
+                words.pop()  # "... Zardari Rusia" cannot end a name
+            name = " ".join(words).removesuffix("'s").removesuffix("’s")
+            if (
+                name
+                and name.split()[0].casefold() not in _TITLES
+                and not find_places(name)
+                and name not in out
+            ):
+                out.append(name)
+    return out
+
+
 def build_actors(article: Article, entities: list[tuple[str, str]]) -> list[Actor]:
     """Merge the model's ``(name, kind)`` list with what code finds in the text."""
+    entities = [*entities, *((n, "person") for n in titled_people(article))]
     body = " ".join(s.text for s in article.sentences)
     folded_body = fold(body).text
     actors: list[Actor] = []

@@ -150,3 +150,16 @@ def test_captions_are_not_body() -> None:
     )
     kinds = [b.kind for b in Article.parse(text).blocks]
     assert kinds == ["body", "caption", "caption", "body", "body"]
+
+
+def test_titled_people_are_actors_even_when_the_model_omits_them() -> None:
+    from factx._actors import titled_people
+
+    text = (
+        "Ini akan menjadi kunjungan pertama ke Moskow setelah perjalanan tiga hari mantan "
+        "Presiden Asif Ali Zardari pada tahun 2011.\n\n"
+        "Turkish President Tayyip Erdogan's office said Prime Minister Li Qiang arrived."
+    )
+    assert titled_people(Article.parse(text)) == ["Asif Ali Zardari", "Tayyip Erdogan", "Li Qiang"]
+    got = _cands(text, [], published="2022-02-22")  # the model listed nobody
+    assert ("Asif Ali Zardari", "RUS", "completed", ["2011"]) in _summary(got)
