@@ -736,7 +736,39 @@ class _AtomicFile:
             pass
 
 
-class JsonArrayWriter(Writer):
+class _RenamedWriter(Writer):
+    """A writer that streams to a temporary file renamed over ``path`` by ``close()`` (or to
+    ``stream``, flushed after each record); ``_finish`` writes any closing text first."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None,
+        stream: IO[str] | None,
+        newline: str | None = None,
+    ) -> None:
+        self._atomic = _AtomicFile(path, newline) if path is not None else None
+        self._out: IO[str] = self._atomic.fh if self._atomic else (stream or sys.stdout)
+        self._closed = False
+
+    def _written(self) -> None:
+        if self._atomic is None:
+            self._out.flush()
+
+    def _finish(self) -> None:
+        """Text that ends the output (e.g. a closing bracket)."""
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._finish()
+        if self._atomic is not None:
+            self._atomic.commit()
+        else:
+            self._out.flush()
+
+
+class JsonArrayWriter(_RenamedWriter):
     """A JSON array of records.
 
     To a file it is streamed into a temporary file in the same folder and renamed over ``path``
@@ -752,28 +784,18 @@ class JsonArrayWriter(Writer):
         stream: IO[str] | None = None,
         initial: Sequence[Any] = (),
     ) -> None:
-        self._atomic = _AtomicFile(path) if path is not None else None
-        self._out: IO[str] = self._atomic.fh if self._atomic else (stream or sys.stdout)
+        super().__init__(path, stream)
         self._count = 0
-        self._closed = False
         for rec in initial:
             self.write(rec)
 
     def write(self, record: dict[str, Any]) -> None:
         self._out.write(("[\n" if self._count == 0 else ",\n") + "  " + _dumps(record))
         self._count += 1
-        if self._atomic is None:
-            self._out.flush()
+        self._written()
 
-    def close(self) -> None:
-        if self._closed:
-            return
-        self._closed = True
+    def _finish(self) -> None:
         self._out.write("[]\n" if self._count == 0 else "\n]\n")
-        if self._atomic is not None:
-            self._atomic.commit()
-        else:
-            self._out.flush()
 
 
 CSV_COLUMNS = (
@@ -857,7 +879,7 @@ def _evidence(fact: dict[str, Any]) -> list[Any]:
     return [first.get("text", ""), first.get("start", ""), first.get("end", "")]
 
 
-class CsvWriter(Writer):
+class CsvWriter(_RenamedWriter):
     """One CSV row per fact (see :func:`csv_rows`), formula-like cells neutralised.
 
     To a file it is written to a temporary file renamed over ``path`` by ``close()`` (also on
@@ -867,26 +889,14 @@ class CsvWriter(Writer):
     def __init__(
         self, path: str | os.PathLike[str] | None = None, *, stream: IO[str] | None = None
     ) -> None:
-        self._atomic = _AtomicFile(path, newline="") if path is not None else None
-        self._out: IO[str] = self._atomic.fh if self._atomic else (stream or sys.stdout)
+        super().__init__(path, stream, newline="")
         self._csv = csv.writer(self._out)
         self._csv.writerow(CSV_COLUMNS)
-        self._closed = False
 
     def write(self, record: dict[str, Any]) -> None:
         for row in csv_rows(record):
             self._csv.writerow([neutralise_cell(c) for c in row])
-        if self._atomic is None:
-            self._out.flush()
-
-    def close(self) -> None:
-        if self._closed:
-            return
-        self._closed = True
-        if self._atomic is not None:
-            self._atomic.commit()
-        else:
-            self._out.flush()
+        self._written()
 
 
 def make_writer(

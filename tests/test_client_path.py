@@ -19,17 +19,7 @@ from factx import Extractor
 from factx._article import Article
 from factx._ground import Grounder
 from factx.backends._base import _SCHEMAS, schema_of
-
-PROSE = (
-    "Menteri Luar Negeri Rusia Sergey Lavrov tiba di Islamabad pada hari Rabu untuk "
-    "pembicaraan dua hari dengan mitranya, kata juru bicara kementerian kepada wartawan."
-)
-ANSWER = {
-    "visits": [],
-    "agreements": [],
-    "statements": [{"speaker": "Sergey Lavrov", "content": "arrived", "sentences": [1]}],
-    "quotes": [],
-}
+from tests._single import ANSWER, PROSE
 
 
 class Thing(BaseModel):

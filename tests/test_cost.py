@@ -17,17 +17,12 @@ from factx._pricing import PRICES, Price, PriceTable, parse_price
 from factx.backends import FakeBackend
 from factx.cli import main
 from factx.exceptions import ConfigError, ExtractionError
+from tests._single import ANSWER
 
 PROSE = (
     "Menteri Luar Negeri Rusia Sergey Lavrov tiba di Islamabad pada hari Rabu "
     "untuk pembicaraan dua hari."
 )
-ANSWER = {
-    "visits": [],
-    "agreements": [],
-    "statements": [{"speaker": "Sergey Lavrov", "content": "arrived", "sentences": [1]}],
-    "quotes": [],
-}
 
 
 @pytest.fixture(autouse=True)

@@ -20,17 +20,7 @@ from factx._io import InputItem, expand_paths, iter_inputs
 from factx.backends import FakeBackend
 from factx.cli import main
 from factx.exceptions import InputError
-
-PROSE = (
-    "Menteri Luar Negeri Rusia Sergey Lavrov tiba di Islamabad pada hari Rabu untuk "
-    "pembicaraan dua hari dengan mitranya, kata juru bicara kementerian kepada wartawan."
-)
-ANSWER = {
-    "visits": [],
-    "agreements": [],
-    "statements": [{"speaker": "Sergey Lavrov", "content": "arrived", "sentences": [1]}],
-    "quotes": [],
-}
+from tests._single import ANSWER, PROSE
 
 
 @pytest.fixture(autouse=True)
