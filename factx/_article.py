@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from . import _hostile
+from . import _hostile, _quotes
 from .exceptions import InputError
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -47,7 +47,6 @@ _ABBREV = re.compile(
     r"(?:\b[A-Z]|\bSt|\bDr|\bMr|\bMrs|\bMs|\bJr|\bSr|\bGen|\bNo|\bJl|\bProf|\bHon|\bRev|\bvs"
     r"|\bU\.S|\be\.g|\bi\.e|\bdll|\bdsb|\bsbb)\.$"
 )
-_OPEN_TO_CLOSE = {"“": "”", "„": "“", "«": "»", '"': '"', "‘": "’", "‹": "›", "「": "」"}
 
 
 @dataclass(frozen=True)
@@ -76,13 +75,19 @@ class Sentence:
 
 @dataclass(frozen=True)
 class Quotation:
-    """A quotation-mark span in the body: ``start:end`` is the inner text, marks excluded."""
+    """A quotation-mark span in the body: ``start:end`` is the inner text, marks excluded.
+
+    ``continues``: the quotation runs on into the next paragraph (printed with an opening
+    mark at the start of each paragraph and a closing mark only at the end); its speaker is
+    the one the run's last part names.
+    """
 
     index: int
     start: int
     end: int
     text: str
     sentence: int
+    continues: bool = False
 
     @property
     def words(self) -> int:
@@ -126,8 +131,10 @@ class Article:
             pub = published
         art = cls(text=text, source=source)
         art.blocks = _blocks(text)
-        art.sentences = _sentences(text, art.blocks)
-        art.quotations = _quotations(text, art.sentences)
+        body = [b for b in art.blocks if b.kind == "body"]
+        spans = _quotes.block_spans(text, [(b.start, b.end) for b in body])
+        art.sentences = _sentences(text, body, spans)
+        art.quotations = _quotations(text, art.sentences, spans)
         first_body = next((b.start for b in art.blocks if b.kind == "body"), 0)
         # Hostile text is blanked: it must not set the date the article is read against.
         header = _blank(text[: max(first_body, 300)][:2000], art.hostile_blocks)
@@ -290,95 +297,76 @@ def _blocks(text: str) -> list[Block]:
     return blocks
 
 
-def _sentences(text: str, blocks: list[Block]) -> list[Sentence]:
+def _sentences(
+    text: str, body: list[Block], spans: list[list[_quotes.QuoteSpan]]
+) -> list[Sentence]:
     out: list[Sentence] = []
-    for b in blocks:
-        if b.kind != "body":
-            continue
-        for s, e in _split(text, b.start, b.end):
-            out.append(Sentence(index=len(out) + 1, start=s, end=e, text=text[s:e], block=b.index))
+    for blk, quoted in zip(body, spans):
+        for s, e in _split(text, blk.start, blk.end, [(q.start, q.end) for q in quoted]):
+            out.append(
+                Sentence(index=len(out) + 1, start=s, end=e, text=text[s:e], block=blk.index)
+            )
     return out
 
 
-def _split(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Sentence boundaries inside ``start:end``, never inside a quotation."""
+def _split(
+    text: str, start: int, end: int, protected: list[tuple[int, int]] | None = None
+) -> list[tuple[int, int]]:
+    """Sentence boundaries inside ``start:end``, never inside a quotation (``protected``:
+    the paragraph's quotation spans; found here when not given)."""
+    if protected is None:
+        protected = [(q.start, q.end) for q in _quotes.paragraph_spans(text, start, end)]
     cuts = []
-    depth_close: str | None = None
     i = start
     while i < end:
-        c = text[i]
-        if depth_close is not None:
-            if c == depth_close:
-                depth_close = None
-        elif c in '“„«"' and (i == start or not text[i - 1].isalnum()):
-            depth_close = _OPEN_TO_CLOSE[c]
-        elif c in ".!?" and depth_close is None:
+        inside = next((e for s, e in protected if s <= i < e), None)
+        if inside is not None:
+            i = inside
+            if text[i - 2 : i - 1] not in (".", "!", "?"):
+                continue  # no sentence ends with this quotation
+            j = i  # '“Stop.” He left.': a cut may follow the closing mark
+        elif text[i] in ".!?":
             j = i + 1
-            while j < end and text[j] in '.!?”"’)':
-                j += 1
-            if j < end and text[j] == " ":
-                k = j
-                while k < end and text[k] == " ":
-                    k += 1
-                nxt = text[k] if k < end else ""
-                if (nxt.isupper() or nxt.isdigit() or nxt in '“"‘(') and not _ABBREV.search(
-                    text[max(start, i - 6) : i + 1]
-                ):
-                    cuts.append((j, k))
-                    i = k
-                    continue
-        i += 1
-    spans, s = [], start
-    for j, k in cuts:
-        spans.append((s, j))
-        s = k
-    spans.append((s, end))
-    return [(a, b) for a, b in spans if b > a]
-
-
-def _quotations(text: str, sentences: list[Sentence]) -> list[Quotation]:
-    """Top-level quotation-mark spans inside body sentences' paragraphs."""
-    out: list[Quotation] = []
-    # Scan paragraph by paragraph: quotes never cross a line break in these pages.
-    seen_blocks: dict[int, tuple[int, int]] = {}
-    for s in sentences:
-        a, b = seen_blocks.get(s.block, (s.start, s.end))
-        seen_blocks[s.block] = (min(a, s.start), max(b, s.end))
-    for a, b in seen_blocks.values():
-        i = a
-        while i < b:
-            c = text[i]
-            close = _OPEN_TO_CLOSE.get(c)
-            opening = close is not None and (i == a or not text[i - 1].isalnum())
-            if opening and close is not None:
-                j = text.find(close, i + 1, b)
-                if c == "“":
-                    # A closing quote typed as an opening one: 'itu, “Menteri ...'.
-                    k = text.find("“", i + 1, b)
-                    if 0 <= k and (j < 0 or k < j) and text[:k].rstrip().endswith((",", ".")):
-                        j = k
-                if c == '"' and j < 0:
-                    break
-                if j > i + 1:
-                    s0, e0 = i + 1, j
-                    while s0 < e0 and text[s0].isspace():
-                        s0 += 1
-                    while e0 > s0 and text[e0 - 1].isspace():
-                        e0 -= 1
-                    sent = _sentence_of(sentences, s0)
-                    if e0 > s0 and sent is not None:
-                        out.append(
-                            Quotation(
-                                index=len(out) + 1,
-                                start=s0,
-                                end=e0,
-                                text=text[s0:e0],
-                                sentence=sent,
-                            )
-                        )
-                    i = j + 1
-                    continue
+        else:
             i += 1
+            continue
+        while j < end and text[j] in '.!?”"’)»':
+            j += 1
+        if j < end and text[j] == " ":
+            k = j
+            while k < end and text[k] == " ":
+                k += 1
+            nxt = text[k] if k < end else ""
+            if (nxt.isupper() or nxt.isdigit() or nxt in _quotes.MARKS or nxt == "(") and (
+                not _ABBREV.search(text[max(start, j - 7) : j].rstrip('”"’)»'))
+            ):
+                cuts.append((j, k))
+                i = k
+                continue
+        i = max(j, i + 1)
+    out, s = [], start
+    for j, k in cuts:
+        out.append((s, j))
+        s = k
+    out.append((s, end))
+    return [(a, b) for a, b in out if b > a]
+
+
+def _quotations(
+    text: str, sentences: list[Sentence], spans: list[list[_quotes.QuoteSpan]]
+) -> list[Quotation]:
+    """Top-level quotations of the body, their marks excluded, each in the sentence where it
+    opens."""
+    out: list[Quotation] = []
+    for q in (q for quoted in spans for q in quoted):
+        s0, e0 = q.inner
+        while s0 < e0 and text[s0].isspace():
+            s0 += 1
+        while e0 > s0 and text[e0 - 1].isspace():
+            e0 -= 1
+        sent = _sentence_of(sentences, s0)
+        if e0 > s0 and sent is not None:
+            out.append(Quotation(len(out) + 1, s0, e0, text[s0:e0], sent, q.continues))
     return out
 
 

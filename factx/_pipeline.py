@@ -215,8 +215,12 @@ async def _staged_quotes(
     by_index = {s.index: s for s in article.sentences}
     last_speaker: Actor | None = None
     last_sentence = -10
+    run: list[Quotation] = []  # parts of a quotation running over several paragraphs
     for q in article.quotations:
-        if q.words < 2:
+        if q.continues:
+            run.append(q)  # its speaker is named where the run ends
+            continue
+        if q.words < 2 and not run:
             continue  # one-word quotations are mostly scare quotes
         s = by_index[q.sentence]
         attribution = _strip_quotes(article, s)
@@ -242,17 +246,19 @@ async def _staged_quotes(
             speaker = found
         else:
             speaker = await _ask_speaker(session, q, s, actors)
+        parts, run = [*run, q], []
         if speaker is None:
             continue
         last_speaker, last_sentence = speaker, q.sentence
-        out.append(
+        out += [
             Quote(
                 speaker=speaker.name,
-                text=q.text,
+                text=p.text,
                 cue=_cue(attribution),
-                evidence=[span_of(article, q.start, q.end)],
+                evidence=[span_of(article, p.start, p.end)],
             )
-        )
+            for p in parts
+        ]
     return out
 
 
@@ -352,7 +358,8 @@ def _is_statement_candidate(article: Article, s: Sentence) -> bool:
     rest = _strip_quotes(article, s)
     if not _SPEECH.search(rest):
         return False
-    if s.text.lstrip()[:1] in '“"‘«„' and not _THAT.search(rest):
+    opens = any(q.sentence == s.index and q.start - s.start <= 2 for q in article.quotations)
+    if opens and not _THAT.search(rest):
         return False  # '“...,” kata X.': the quotation is the whole utterance, a Quote only
     return len(re.findall(r"\w+", rest)) >= 8
 
