@@ -111,16 +111,33 @@ def _load(path: str, n_ctx: int, n_threads: int) -> Any:
     with _LOAD_LOCK:
         if key not in _LOADED:
             try:
+                import llama_cpp.llama_cpp as bindings
                 from llama_cpp import Llama
             except ImportError as e:
                 raise MissingExtraError("local", "llama-cpp-python") from e
-            llama = Llama(
-                model_path=path,
-                n_ctx=n_ctx,
-                n_threads=n_threads,
-                n_batch=512,
-                verbose=False,
-            )
+            # llama.cpp's "extra buffer types" (AMX tiles, weight repacking) are off: a wheel
+            # compiled with -march=native on a host whose hypervisor hides AMX state dies with
+            # SIGILL on the first prompt batch (seen on this project's CI machine kind).
+            # Llama() takes no argument for it, so its default-params factory is wrapped
+            # while the model loads (under the load lock).
+            defaults = bindings.llama_model_default_params
+
+            def no_extra_buffers() -> Any:
+                params = defaults()
+                params.use_extra_bufts = False
+                return params
+
+            bindings.llama_model_default_params = no_extra_buffers
+            try:
+                llama = Llama(
+                    model_path=path,
+                    n_ctx=n_ctx,
+                    n_threads=n_threads,
+                    n_batch=512,
+                    verbose=False,
+                )
+            finally:
+                bindings.llama_model_default_params = defaults
             # Free it before interpreter teardown, when llama.cpp's bindings are already gone.
             atexit.register(llama.close)
             _LOADED[key] = llama
