@@ -301,7 +301,7 @@ def _sentences(
     text: str, body: list[Block], spans: list[list[_quotes.QuoteSpan]]
 ) -> list[Sentence]:
     out: list[Sentence] = []
-    for blk, quoted in zip(body, spans):
+    for blk, quoted in zip(body, spans, strict=True):
         for s, e in _split(text, blk.start, blk.end, [(q.start, q.end) for q in quoted]):
             out.append(
                 Sentence(index=len(out) + 1, start=s, end=e, text=text[s:e], block=blk.index)
