@@ -80,13 +80,13 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
 
 
 def sample(docs: list[str], limit: int | None) -> list[str]:
-    """``limit`` names evenly spaced over the sorted ``docs`` (the middle of each of ``limit``
+    """``limit`` names evenly spaced over the sorted ``docs`` (the first of each of ``limit``
     equal stretches): deterministic, and spread over the whole set."""
     docs = sorted(docs)
     if limit is None or limit >= len(docs):
         return docs
     n = len(docs)
-    return [docs[(2 * i + 1) * n // (2 * limit)] for i in range(limit)]
+    return [docs[i * n // limit] for i in range(limit)]
 
 
 @dataclass

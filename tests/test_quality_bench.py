@@ -13,7 +13,7 @@ from benchmarks import quality
 def test_limit_is_a_fixed_evenly_spaced_sample() -> None:
     docs = [f"dip_{i:02d}.txt" for i in range(24, 0, -1)]  # unsorted on purpose
     picked = quality.sample(docs, 5)
-    assert picked == ["dip_03.txt", "dip_08.txt", "dip_13.txt", "dip_17.txt", "dip_22.txt"]
+    assert picked == ["dip_01.txt", "dip_05.txt", "dip_10.txt", "dip_15.txt", "dip_20.txt"]
     assert quality.sample(list(reversed(docs)), 5) == picked
     assert len(set(quality.sample(docs, 23))) == 23
     assert quality.sample(docs, 99) == sorted(docs)
