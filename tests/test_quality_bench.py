@@ -50,7 +50,7 @@ def test_ablation_on_the_seeds_writes_predictions_and_summary(
     assert f"scorer: {scorer}" in printed
     summary = json.loads((tmp_path / "q.json").read_text())
     seeds = summary["sets"]["seeds"]
-    assert seeds["docs"] == ["001_505f7a10906b88f1.txt", "003_11419a4754fb116b.txt"]
+    assert seeds["docs"] == ["000_b1cba7760af5b319.txt", "002_a5886b662a4499da.txt"]
     assert set(seeds["overall"]["kinds"]) == {"visits", "agreements", "statements", "quotes"}
     assert seeds["speed"]["articles"] == 2 and seeds["speed"]["failures"] == 0
     preds = (tmp_path / "q.seeds.ablation.jsonl").read_text().splitlines()
