@@ -175,6 +175,7 @@ class Extractor:
             language=language or guess_language(text),
             usage=session.usage,
             warnings=session.warnings,
+            partial=session.partial,
             **facts,
         )
 

@@ -205,6 +205,8 @@ class BatchStats:
         total: articles expected, when the caller knows (for progress); None otherwise.
         done: records produced (successes, failures and budget-skipped records).
         failed: error records (unreadable inputs included).
+        partial: successes marked ``partial`` (a question failed; the record's warnings say
+            which): counted in :attr:`succeeded` too, apart from :attr:`failed`.
         cached: successes served from the cache.
         skipped: inputs skipped because their id was in ``skip_ids``.
         budget_skipped: articles not started because ``max_cost`` was spent (skipped records).
@@ -219,6 +221,7 @@ class BatchStats:
     total: int | None = None
     done: int = 0
     failed: int = 0
+    partial: int = 0
     cached: int = 0
     skipped: int = 0
     throttled: int = 0
@@ -236,7 +239,20 @@ class BatchStats:
 
     @property
     def succeeded(self) -> int:
+        """Success records, partial ones included."""
         return self.done - self.failed - self.budget_skipped
+
+    @property
+    def complete(self) -> int:
+        """Success records that are not partial."""
+        return self.succeeded - self.partial
+
+    def count(self, record: dict[str, Any]) -> None:
+        """Count a success record's facts and whether it is partial."""
+        for kind in KINDS:
+            self.facts[kind] += len(record.get(kind) or [])
+        if record.get("partial"):
+            self.partial += 1
 
     @property
     def tokens(self) -> int:
@@ -264,8 +280,9 @@ class BatchStats:
     def progress_line(self) -> str:
         """One short line: done/total, failures, facts, tokens, rate."""
         total = f"/{self.total}" if self.total is not None else ""
+        partial = f"{self.partial} partial, " if self.partial else ""
         return (
-            f"{self.done}{total} articles, {self.failed} failed, "
+            f"{self.done}{total} articles, {partial}{self.failed} failed, "
             f"{sum(self.facts.values())} facts, {self.tokens:,} tokens, {self.rate:.1f}/s"
         )
 
@@ -283,6 +300,11 @@ class BatchStats:
             f"{self.facts.get(k, 0)} {_kind_name(k, self.facts.get(k, 0))}" for k in KINDS
         )
         parts.append(f"facts: {kinds}")
+        if self.partial:
+            parts.append(
+                f"{self.partial} partial (some questions failed: see the records' warnings; "
+                f"{self.complete} complete)"
+            )
         if self.failed:
             by_type = ", ".join(f"{n} {t}" for t, n in self.errors.most_common())
             parts.append(f"{self.failed} failed ({by_type})")
@@ -440,8 +462,7 @@ async def extract_many(
             record["url"] = item.url
         if item.title:
             record["title"] = item.title
-        for kind in KINDS:
-            stats.facts[kind] += len(record.get(kind) or [])
+        stats.count(record)
         return record
 
     def budget_spent() -> bool:

@@ -18,7 +18,8 @@ that no chunk sees across: each chunk reports what it sees, so such a fact may c
 facts, each with part of the evidence.
 
 Usage (calls, tokens, re-asks) and warnings are shared by all chunks, so the token cap of
-:class:`~factx._session.Settings` holds for the whole article.
+:class:`~factx._session.Settings` holds for the whole article; a chunk with a failed question
+makes the whole article partial.
 """
 
 from __future__ import annotations
@@ -184,6 +185,7 @@ async def run_chunked(session: Session, plan: Plan, chunks: list[Chunk]) -> Fact
         sub.usage = session.usage  # one budget and one usage record for the whole article
         sub.warnings = session.warnings
         facts = await plan(sub)
+        session.partial = session.partial or sub.partial
         found.append(
             (n, {kind: [_shift(f, chunk.start) for f in fs] for kind, fs in facts.items()})
         )

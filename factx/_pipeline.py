@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import enum
 import re
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, create_model
 
@@ -174,15 +174,24 @@ def _person(actor: Actor) -> Person:
 # ----------------------------------------------------------------------------- staged
 
 
+# Bounded so that the answer's token limit can be sized from the schema (issue #19: a list
+# that ran past a fixed limit was cut mid-name, on every re-ask).
+_Name = Annotated[str, Field(max_length=60)]
+
+
 class _Entities(BaseModel):
-    people: list[str] = Field(max_length=12)
-    organisations: list[str] = Field(max_length=8)
+    people: list[_Name] = Field(max_length=12)
+    organisations: list[_Name] = Field(max_length=8)
 
 
 async def staged(session: Session) -> dict[str, list[Any]]:
     """The small-model plan; every step's cost is one short constrained answer."""
     article = session.article
-    ents = await session.ask(_prompts.ENTITIES, _Entities, max_tokens=250)
+    # Its token limit comes from the schema. If it still fails, the article goes on without
+    # the model's list: code still finds people by their titles (build_actors).
+    ents = await _ask_or_skip(session, _prompts.ENTITIES, _Entities) or _Entities(
+        people=[], organisations=[]
+    )
     actors = build_actors(
         article,
         [(n, "person") for n in ents.people] + [(n, "organisation") for n in ents.organisations],
@@ -196,14 +205,34 @@ async def staged(session: Session) -> dict[str, list[Any]]:
     return {"quotes": quotes, "statements": statements, "visits": visits, "agreements": agreements}
 
 
+# The questions in a reader's words, by response model, for warnings.
+_QUESTIONS = {
+    "_Entities": "the list of people and organisations",
+    "QuoteSpeaker": "who said the quotation in sentence {n}",
+    "StatementSpeaker": "who is speaking in sentence {n}",
+    "Visitor": "who travels in sentence {n}",
+    "AgreementAnswer": "whether sentence {n} reports an agreement, and between whom",
+}
+
+
+def _question_label(question: str, model: Any) -> str:
+    label = _QUESTIONS.get(getattr(model, "__name__", ""), "a question about sentence {n}")
+    n = re.match(r"Sentence \[(\d+)\]", question)
+    return label.format(n=n.group(1) if n else "?")
+
+
 async def _ask_or_skip(session: Session, question: str, model: Any, **kw: Any) -> Any:
-    """A failed small question loses one candidate, not the article; it is recorded."""
+    """A failed small question loses what depends on it, not the article: the record gets a
+    warning naming the question and why, and is marked partial."""
+    label = _question_label(question, model)
     try:
-        return await session.ask(question, model, **kw)
+        return await session.ask(question, model, label=label, **kw)
     except ExtractionError as e:
         if type(e) is not ExtractionError:  # budget exhaustion ends the article
             raise
-        session.warnings.append(f"skipped a question: {e}")
+        why = e.errors[-1] if e.errors else "no valid answer"
+        session.warnings.append(f"{label} could not be read: {why} ({e.attempts} attempts)")
+        session.partial = True
         return None
 
 

@@ -78,3 +78,8 @@ REASK = (
     "Answer the same question again, fixing these problems. Copy text from the article "
     "exactly as written."
 )
+
+CUT = (
+    "Your previous answer was too long: it was cut off before its JSON was complete. Answer "
+    "the same question again, shorter: {shorter}, and nothing but the JSON."
+)

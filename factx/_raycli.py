@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from . import _io
-from ._batch import KINDS, BatchStats
+from ._batch import BatchStats
 from ._pricing import Price
 from .exceptions import ConfigError, InputError, MissingExtraError
 
@@ -346,8 +346,7 @@ class RayJob:
             stats.failed += 1
             stats.errors[error.get("type") or "Error"] += 1
         else:
-            for kind in KINDS:
-                stats.facts[kind] += len(record.get(kind) or [])
+            stats.count(record)
             from .models import Usage
 
             stats.add_usage(Usage.model_validate(record.get("usage") or {}))

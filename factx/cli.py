@@ -18,8 +18,11 @@ Articles left unstarted by ``--max-cost`` have skipped records and are processed
 ``--engine ray`` runs the same job on a Ray cluster (extra ``ray``; see :mod:`factx._raycli`):
 it also reads Parquet and writes Parquet (a folder of part files), and resumes the same way.
 
-Exit codes: 0 all articles done, 1 some articles failed (the run still finished) or an
-unexpected error, 2 usage or configuration error (bad arguments, no inputs, bad settings).
+The summary on stderr counts partial articles (a question failed, the rest of the article was
+extracted; the record has ``"partial": true`` and says why in ``warnings``) apart from failed
+ones. Exit codes: 0 all articles done (partial ones included), 1 some articles failed (the run
+still finished) or an unexpected error, 2 usage or configuration error (bad arguments, no
+inputs, bad settings).
 """
 
 from __future__ import annotations

@@ -151,5 +151,13 @@ class ArticleFacts(_Model):
     quotes: list[Quote] = Field(default_factory=list)
     usage: Usage = Field(default_factory=Usage)
     warnings: list[str] = Field(
-        default_factory=list, description="Questions skipped after failed re-asks, and why."
+        default_factory=list,
+        description="Questions that could not be answered or whose answer was cut off, and "
+        "why; article text ignored as addressed to the model.",
+    )
+    partial: bool = Field(
+        default=False,
+        description="True when some question about the article failed or was answered only in "
+        "part (see warnings): the facts given are checked, but facts that depended on that "
+        "answer may be missing.",
     )

@@ -22,12 +22,17 @@ class Reply(Generic[T]):
     Either ``value`` is a validated instance of the response model, or ``error`` says why the
     model's output was not valid (bad JSON, schema violation). Transport failures are not
     replies: backends raise :class:`factx.exceptions.BackendError` for those.
+
+    ``finish_reason`` is the server's (``"stop"``, ``"length"`` when the answer ran into
+    ``max_tokens``), when the backend knows it; None otherwise (factx then tells a cut answer
+    by its JSON stopping early).
     """
 
     value: T | None
     raw: str | None
     usage: Usage = field(default_factory=Usage)
     error: str | None = None
+    finish_reason: str | None = None
 
 
 @runtime_checkable

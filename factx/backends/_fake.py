@@ -14,6 +14,28 @@ from ._base import Message, Reply, T
 Responder = Callable[[list[Message], type[BaseModel]], Any]
 
 
+class Call(tuple):  # type: ignore[type-arg]
+    """One recorded call: unpacks as ``(messages, response_model)``, as before, and carries
+    the ``max_tokens`` it was asked with as an attribute."""
+
+    max_tokens: int | None
+
+    def __new__(
+        cls, messages: list[Message], response_model: type[BaseModel], max_tokens: int | None
+    ) -> Call:
+        self = super().__new__(cls, (messages, response_model))
+        self.max_tokens = max_tokens
+        return self
+
+    @property
+    def messages(self) -> list[Message]:
+        return self[0]  # type: ignore[no-any-return]
+
+    @property
+    def response_model(self) -> type[BaseModel]:
+        return self[1]  # type: ignore[no-any-return]
+
+
 class FakeBackend:
     """Answers from a script instead of a model.
 
@@ -22,7 +44,8 @@ class FakeBackend:
         responder: a function ``(messages, response_model) -> answer`` consulted for each call.
         tier: which pipeline the extractor picks for this backend ("small" or "large").
 
-    Every call is recorded in ``calls`` as ``(messages, response_model)`` for assertions.
+    Every call is recorded in ``calls`` as ``(messages, response_model)`` for assertions; each
+    entry also has ``.max_tokens``, the limit the call was made with (see :class:`Call`).
     """
 
     def __init__(
@@ -39,12 +62,12 @@ class FakeBackend:
         self._responder = responder
         self.model = model
         self.tier = tier
-        self.calls: list[tuple[list[Message], type[BaseModel]]] = []
+        self.calls: list[Call] = []
 
     async def complete(
         self, messages: list[Message], response_model: type[T], *, max_tokens: int | None = None
     ) -> Reply[T]:
-        self.calls.append((list(messages), response_model))
+        self.calls.append(Call(list(messages), response_model, max_tokens))
         if self._responder is not None:
             answer = self._responder(messages, response_model)
         elif self._responses:

@@ -210,7 +210,9 @@ class LocalBackend:
                 )
             except ValueError as e:  # e.g. prompt longer than the context window
                 raise BackendError(f"{self.model}: {e}") from e
-        raw = out["choices"][0]["message"]["content"] or ""
+        choice = out["choices"][0]
+        raw = choice["message"]["content"] or ""
+        finish = choice.get("finish_reason")  # "length": cut at max_tokens
         reported = out.get("usage") or {}
         usage = Usage(
             model=self.model,
@@ -223,5 +225,5 @@ class LocalBackend:
         try:
             value = response_model.model_validate_json(raw)
         except ValidationError as e:
-            return Reply(value=None, raw=raw, usage=usage, error=_describe(e))
-        return Reply(value=value, raw=raw, usage=usage)
+            return Reply(value=None, raw=raw, usage=usage, error=_describe(e), finish_reason=finish)
+        return Reply(value=value, raw=raw, usage=usage, finish_reason=finish)

@@ -245,7 +245,11 @@ class OpenAIBackend:
         usage: Usage,
     ) -> Reply[T]:
         import openai
+        from instructor import core as instructor_core
         from instructor.core import InstructorRetryException
+
+        # Raised (not wrapped in a retry exception) when finish_reason is "length".
+        incomplete = getattr(instructor_core, "IncompleteOutputException", ())
 
         kwargs: dict[str, Any] = {
             "model": self.model,
@@ -261,6 +265,18 @@ class OpenAIBackend:
         client = self._instructor_client(fmt)
         try:
             value, completion = await client.chat.completions.create_with_completion(**kwargs)
+        except incomplete as e:  # finish_reason "length": a cut answer
+            completion = e.last_completion
+            usage.calls += 1
+            _add_usage(usage, getattr(completion, "usage", None))
+            raw = _redact(_raw_text(completion), self._secrets, shapes=False)
+            return Reply(
+                value=None,
+                raw=raw,
+                usage=usage,
+                error="the answer was cut off at the max_tokens limit",
+                finish_reason=_finish_reason(completion) or "length",
+            )
         except InstructorRetryException as e:
             cause = e.__cause__
             if isinstance(cause, openai.APIError):
@@ -269,17 +285,26 @@ class OpenAIBackend:
             usage.calls += 1
             raw = _redact(_raw_text(e.last_completion), self._secrets, shapes=False)
             reason = _describe(cause) if isinstance(cause, ValidationError) else str(cause or e)
-            return Reply(value=None, raw=raw, usage=usage, error=_redact(reason, self._secrets))
+            return Reply(
+                value=None,
+                raw=raw,
+                usage=usage,
+                error=_redact(reason, self._secrets),
+                finish_reason=_finish_reason(e.last_completion),
+            )
         usage.calls += 1
         _add_usage(usage, getattr(completion, "usage", None))
         text = _raw_text(completion)
         raw = _redact(text, self._secrets, shapes=False)
+        finish = _finish_reason(completion)
         if raw != text:  # the answer carried a secret: keep only the redacted version
             try:
                 value = response_model.model_validate_json(raw or "")
             except ValidationError as e:
-                return Reply(value=None, raw=raw, usage=usage, error=_describe(e))
-        return Reply(value=value, raw=raw, usage=usage)
+                return Reply(
+                    value=None, raw=raw, usage=usage, error=_describe(e), finish_reason=finish
+                )
+        return Reply(value=value, raw=raw, usage=usage, finish_reason=finish)
 
     async def _call_json_object(
         self,
@@ -310,11 +335,12 @@ class OpenAIBackend:
         usage.calls += 1
         _add_usage(usage, getattr(completion, "usage", None))
         raw = _redact(_raw_text(completion), self._secrets, shapes=False)
+        finish = _finish_reason(completion)
         try:
             value = response_model.model_validate_json(raw or "")
         except ValidationError as e:
-            return Reply(value=None, raw=raw, usage=usage, error=_describe(e))
-        return Reply(value=value, raw=raw, usage=usage)
+            return Reply(value=None, raw=raw, usage=usage, error=_describe(e), finish_reason=finish)
+        return Reply(value=value, raw=raw, usage=usage, finish_reason=finish)
 
 
 def _add_usage(usage: Usage, reported: Any) -> None:
@@ -335,6 +361,15 @@ def _raw_text(completion: Any) -> str | None:
     if calls:
         return str(calls[0].function.arguments)
     return None
+
+
+def _finish_reason(completion: Any) -> str | None:
+    """The server's finish reason ("stop", "length", ...), if the completion carries one."""
+    try:
+        reason = completion.choices[0].finish_reason
+    except (AttributeError, IndexError, TypeError):
+        return None
+    return reason if isinstance(reason, str) else None
 
 
 def _is_format_rejection(e: Any) -> bool:
