@@ -12,22 +12,9 @@ from dataclasses import dataclass, field
 
 from ._article import Article
 from ._ground import fold
+from ._lang import Lexicon
 from ._normalize import _LANDMARKS, country_code, find_places
 
-# Honorifics and office words that precede names; not part of a person's name.
-_TITLES = {
-    t.casefold()
-    for t in (
-        "Presiden President Wakil Vice Perdana Menteri Prime Minister Menlu Bapak Ibu Pak Bu "
-        "Mr Mrs Ms Dr Sir Jenderal General Gen Kolonel Letnan Laksamana Admiral Sekretaris "
-        "Secretary Raja King Ratu Queen Pangeran Prince Syekh Sheikh Kanselir Chancellor "
-        "Duta Besar Dubes Ambassador Juru Bicara Jubir Spokesman Spokesperson Direktur Director "
-        "Ketua Chairman Chair Gubernur Governor Senator Mantan Former Luar Negeri Foreign "
-        "Pertahanan Defence Defense Dalam Home Kepala Head Panglima Chief Komandan Commander "
-        "Utusan Envoy Khusus Special Deputy Senior Pemimpin Leader Tertinggi Supreme Kremlin "
-        "Mullah Pejabat Official Hakim Judge Jaksa Agung Attorney Yang Mulia His Her Excellency"
-    ).split()
-}
 _CAP_WORD = r"[A-Z\u00C0-\u024F][\w'’\-]*"
 
 
@@ -39,10 +26,10 @@ class Actor:
     forms: set[str] = field(default_factory=set)  # surface forms that mention this actor
 
 
-def _strip_titles(name: str) -> str:
+def _strip_titles(name: str, lex: Lexicon) -> str:
     words = name.split()
     while len(words) > 1 and (
-        words[0].casefold().strip(".,") in _TITLES or country_code(words[0]) is not None
+        words[0].casefold().strip(".,") in lex.honorifics or country_code(words[0]) is not None
     ):
         words.pop(0)
     return " ".join(words)
@@ -55,34 +42,24 @@ def _fullest(article: Article, name: str) -> str:
     for m in pattern.finditer(article.text):
         if not article.in_body(m.start(), m.end()):
             continue
-        cand = _strip_titles(m.group(0))
+        cand = _strip_titles(m.group(0), article.lex)
         if len(cand.split()) > len(best.split()) and len(cand.split()) <= 4:
             best = cand
     return best
-
-
-# A capitalised office title right before a name marks a person whatever the model listed:
-# "mantan Presiden Asif Ali Zardari", "Perdana Menteri Tiongkok Li Qiang", "President Joe Biden".
-_TITLED = re.compile(
-    r"\b(?:Presiden|President|Wakil Presiden|Vice President|Perdana Menteri|Prime Minister|"
-    r"Menteri|Minister|Kanselir|Chancellor|Raja|King|Ratu|Queen|Jenderal|General|Sekretaris|"
-    r"Secretary|Duta Besar|Ambassador|Gubernur|Governor|Senator)"
-    rf"((?:\s+{_CAP_WORD}){{1,6}})"
-)
 
 
 def titled_people(article: Article) -> list[str]:
     """Names that follow an office title in the body, titles and countries stripped."""
     out: list[str] = []
     for s in article.sentences:
-        for m in _TITLED.finditer(s.text):
-            words = _strip_titles(m.group(1).strip()).split()
+        for m in article.lex.titled.finditer(s.text):
+            words = _strip_titles(m.group(1).strip(), article.lex).split()
             while words and find_places(words[-1]):
                 words.pop()  # "... Zardari Rusia" cannot end a name
             name = " ".join(words).removesuffix("'s").removesuffix("’s")
             if (
                 name
-                and name.split()[0].casefold() not in _TITLES
+                and name.split()[0].casefold() not in article.lex.honorifics
                 and not find_places(name)
                 and name not in out
             ):
@@ -92,6 +69,7 @@ def titled_people(article: Article) -> list[str]:
 
 def build_actors(article: Article, entities: list[tuple[str, str]]) -> list[Actor]:
     """Merge the model's ``(name, kind)`` list with what code finds in the text."""
+    titles = article.lex
     entities = [*entities, *((n, "person") for n in titled_people(article))]
     body = " ".join(s.text for s in article.sentences)
     folded_body = fold(body).text
@@ -132,9 +110,9 @@ def build_actors(article: Article, entities: list[tuple[str, str]]) -> list[Acto
             a.forms.add(name)
             continue
         if kind == "person":
-            if any(p.city is None for p in find_places(_strip_titles(name))):
+            if any(p.city is None for p in find_places(_strip_titles(name, titles))):
                 continue  # "Pipa Gas Aliran Pakistan": a person's name has no country in it
-            name = _fullest(article, _strip_titles(name))
+            name = _fullest(article, _strip_titles(name, titles))
             tokens = set(name.split())
             merged = False
             for other in people:
@@ -155,7 +133,7 @@ def build_actors(article: Article, entities: list[tuple[str, str]]) -> list[Acto
                 continue
             if any(fold(p.name).text in folded for p in people):
                 continue  # "Perdana Menteri Imran Khan" is the person, not an organisation
-            if all(w.casefold() in _TITLES or find_places(w) for w in name.split()):
+            if all(w.casefold() in titles.honorifics or find_places(w) for w in name.split()):
                 continue  # "Menteri Luar Negeri Rusia" is an office held by a person
             a = Actor(name, "organisation", forms={name})
             # "Kementerian Luar Negeri (FO)": the acronym in parentheses is a form too.
@@ -175,7 +153,7 @@ def build_actors(article: Article, entities: list[tuple[str, str]]) -> list[Acto
                 counts[w] == 1
                 and len(w) >= 2
                 and w[0].isupper()
-                and w.casefold() not in _TITLES
+                and w.casefold() not in titles.honorifics
                 and not find_places(w)
             ):
                 p.forms.add(w)

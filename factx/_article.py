@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from . import _hostile, _quotes
+from . import _hostile, _lang, _quotes
 from .exceptions import InputError
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -104,12 +104,23 @@ class Article:
     blocks: list[Block] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
     quotations: list[Quotation] = field(default_factory=list)
+    language: str | None = None  # ISO 639-1, detected from the body or given
+
+    @property
+    def lex(self) -> _lang.Lexicon:
+        """The words of the article's language (empty when factx has no file for it)."""
+        return _lang.lexicon(self.language)
 
     @classmethod
     def parse(
-        cls, text: str, *, published: date | str | None = None, source: str | None = None
+        cls,
+        text: str,
+        *,
+        published: date | str | None = None,
+        source: str | None = None,
+        language: str | None = None,
     ) -> Article:
-        """Segment ``text``.
+        """Segment ``text``; ``language`` (ISO 639-1) is detected from the body when not given.
 
         Raises:
             InputError: the text is empty, blank or looks binary.
@@ -135,6 +146,7 @@ class Article:
         spans = _quotes.block_spans(text, [(b.start, b.end) for b in body])
         art.sentences = _sentences(text, body, spans)
         art.quotations = _quotations(text, art.sentences, spans)
+        art.language = language or _lang.detect(" ".join(s.text for s in art.sentences))
         first_body = next((b.start for b in art.blocks if b.kind == "body"), 0)
         # Hostile text is blanked: it must not set the date the article is read against.
         header = _blank(text[: max(first_body, 300)][:2000], art.hostile_blocks)

@@ -195,9 +195,7 @@ def _walk(top: str, seen_dirs: set[str], suffixes: frozenset[str]) -> Iterator[s
             is_dir = is_file = False
         if is_dir:
             yield from _walk(entry.path, seen_dirs, suffixes)
-        elif Path(entry.name).suffix.lower() in suffixes and (
-            is_file or entry.is_symlink()
-        ):
+        elif Path(entry.name).suffix.lower() in suffixes and (is_file or entry.is_symlink()):
             yield entry.path  # a dangling or looping link too: an error record when read
 
 

@@ -22,34 +22,12 @@ from . import _prompts, _visits
 from ._actors import Actor, Mention, build_actors, mentions
 from ._article import Article, Quotation, Sentence
 from ._ground import Grounder, span_of
+from ._lang import Lexicon
 from ._normalize import city_name, country_code, find_dates, find_places
 from ._session import Session
 from .exceptions import ExtractionError
 from .models import Agreement, Destination, Party, Person, Quote, Span, Statement, Visit
 
-# Candidate sentences for the staged questions. Verbs of speech, travel and agreement in the
-# languages factx is tested on; the model then confirms each candidate and fills its fields.
-_SPEECH = re.compile(
-    r"\b(mengatakan|kata(nya)?|ujar(nya)?|menyatakan|menegaskan|menekankan|mengungkapkan|"
-    r"memperingatkan|melaporkan|menurut|menambahkan|menjelaskan|menyampaikan|mengumumkan|"
-    r"menggambarkan|mengulang|menunjukkan|memuji|berharap|meminta|mendesak|menyebut|"
-    r"menuturkan|tutur(nya)?|imbuh(nya)?|papar(nya)?|memberi selamat|mengucapkan|menolak|"
-    r"mengancam|berbicara|said|says|say|told|tells|stated|states|announced|announces|added|"
-    r"stressed|warned|according to|noted|reported|emphasi[sz]ed|urged|described|expressed|"
-    r"reiterated|insisted|claimed|denied|praised|congratulated|thanked|called for)\b",
-    re.IGNORECASE,
-)
-_TRAVEL = re.compile(
-    r"\b(kunjungan|mengunjungi|berkunjung|kunjungi|lawatan|melawat|tiba|perjalanan|menghadiri|"
-    r"bertolak|terbang ke|visit\w*|trip|arriv\w+|travel\w*|tour\w*|attend\w*|flew|fly)\b",
-    re.IGNORECASE,
-)
-_AGREE = re.compile(
-    r"\b(sepakat|menyepakati|kesepakatan|perjanjian|setuju|disetujui|menandatangani|"
-    r"ditandatangani|kesepahaman|MoU|pakta|traktat|agree\w*|sign\w*|deal|treaty|pact|accord|"
-    r"memorandum)\b",
-    re.IGNORECASE,
-)
 _UNKNOWN = "unknown"
 _NONE = "none"
 
@@ -108,20 +86,6 @@ def _distinct(ms: list[Mention]) -> list[Actor]:
     return out
 
 
-# Attribution verbs placed before the speaker: '..., kata Lavrov', 'menurut Patrushev',
-# '..., said Psaki'. For other verbs the speaker precedes: 'Lavrov mengatakan'.
-_SPEAKER_FOLLOWS = re.compile(
-    r"\b(kata|ujar|tutur|imbuh|papar|jelas|tegas|tambah|lanjut|menurut|said|says|according to|"
-    r"added|told)\b",
-    re.IGNORECASE,
-)
-
-
-# English verbs that take the speaker after them only in '..., said X'.
-_SUBJECT_FIRST = {"said", "says", "added", "told"}
-_DETERMINER = re.compile(r"\s*(the|a|an|para|seorang|sebuah|sang)\b", re.IGNORECASE)
-
-
 def _subject_like(m: Mention, sentence: str, offset: int) -> bool:
     """A person, or a state/office not used as a modifier ('menteri Pakistan', 'dengan Rusia')."""
     if m.actor.kind == "person":
@@ -131,7 +95,7 @@ def _subject_like(m: Mention, sentence: str, offset: int) -> bool:
     return not (word and before.endswith(word.group(1)) and word.group(1)[0].islower())
 
 
-def _attributed(rest: str, offset: int, actors: list[Actor]) -> Actor | None:
+def _attributed(rest: str, offset: int, actors: list[Actor], lex: Lexicon) -> Actor | None:
     """The speaker a speech verb points at, by position alone (no model call), or None when
     the sentence names them only by role or pronoun ('kata menteri itu', 'Dia mengatakan').
 
@@ -140,15 +104,16 @@ def _attributed(rest: str, offset: int, actors: list[Actor]) -> Actor | None:
     ms = mentions(rest, offset, actors)
     if not ms:
         return None
-    for cue in _SPEECH.finditer(rest):
+    for cue in lex.speech.finditer(rest):
         a, b = offset + cue.start(), offset + cue.end()
         clause = re.split(r"[,;:]", rest[: cue.start()])[-1]  # back to the last comma
         adjacent = [m for m in ms if a - len(clause) <= m.start and m.end <= a]
-        if _SPEAKER_FOLLOWS.fullmatch(cue.group(0)):
-            if adjacent and cue.group(0).casefold() in _SUBJECT_FIRST:
+        either = cue.group(0).casefold() in lex.either_side
+        if lex.speaker_follows.fullmatch(cue.group(0)):
+            if adjacent and either:
                 return _pick(adjacent[::-1])  # 'Prabowo said Indonesia ...'
             follow = [m for m in ms if b <= m.start <= b + 40]
-            if follow and cue.group(0).casefold() in _SUBJECT_FIRST:
+            if follow and either:
                 after = rest[follow[0].end - offset :]
                 if re.match(r"(?:'s)?\s+[a-z]", after):
                     follow = []  # 'X, who flew in, said Ukraine was ...': a clause, not a name
@@ -158,7 +123,7 @@ def _attributed(rest: str, offset: int, actors: list[Actor]) -> Actor | None:
                 if not gap.strip(" ,:") or people:
                     return people[0].actor if people else follow[0].actor
                 return None  # 'kata menteri luar negeri Rusia': a role, not the state
-        if not adjacent and _DETERMINER.match(clause):
+        if not adjacent and lex.determiner.match(clause):
             return None  # '..., the embassy said': a subject that is not a named actor
         before = [m for m in ms if m.end <= a and _subject_like(m, rest, offset)]
         near = [m for m in before if a - m.end <= 60]
@@ -256,7 +221,7 @@ async def _staged_quotes(
         ms = mentions(attribution, s.start, actors)
         speaker: Actor | None
         distinct = _distinct(ms)
-        if (found := _attributed(attribution, s.start, actors)) is not None:
+        if (found := _attributed(attribution, s.start, actors, article.lex)) is not None:
             speaker = found
         elif len(distinct) == 1 and distinct[0].kind == "person":
             speaker = distinct[0]
@@ -264,7 +229,7 @@ async def _staged_quotes(
             not ms
             and last_speaker is not None
             and q.sentence - last_sentence <= 1
-            and not _has_other_cue(attribution)
+            and not article.lex.speech.search(attribution)
         ):
             speaker = last_speaker  # a quotation continued in the next sentence
         elif (
@@ -283,26 +248,12 @@ async def _staged_quotes(
             Quote(
                 speaker=speaker.name,
                 text=p.text,
-                cue=_cue(attribution),
+                cue=_cue(attribution, article.lex),
                 evidence=[span_of(article, p.start, p.end)],
             )
             for p in parts
         ]
     return out
-
-
-# Attributions that name the speaker only by pronoun, document or role.
-_PRONOUN_CUE = re.compile(
-    r"\b(?:(?:kata|ujar|tutur|imbuh|papar|jelas|tegas|tambah|lanjut)nya|"
-    r"(?:ia|dia|beliau|he|she)\s+(?:\w+\s+)?(?:mengatakan|menambahkan|menegaskan|berkata|"
-    r"menjelaskan|said|says|added|told|continued|stressed)|(?:said|added|says)\s+(?:he|she))\b",
-    re.IGNORECASE,
-)
-_DOCUMENT = re.compile(
-    r"\b(?:pernyataan|rilis|komunike|statement|release|communiqu\w+)"
-    r"(?:\s+(?:itu|tersebut|ini|said|added|says))?\b",
-    re.IGNORECASE,
-)
 
 
 def _referenced(
@@ -318,43 +269,40 @@ def _referenced(
     organisation named) and 'kata menteri luar negeri Rusia' (the person of that office and
     country named last) without asking the model. Returns (actor, unresolved): (None, False)
     when the attribution is none of these, (None, True) when it names a role nobody fits."""
-    cue = _SPEECH.search(attribution) or _SPEAKER_FOLLOWS.search(attribution)
+    lex = article.lex
+    cue = lex.speech.search(attribution) or lex.speaker_follows.search(attribution)
     if cue is None:
         return None, False
-    if _PRONOUN_CUE.search(attribution):
+    if lex.pronoun_cue.search(attribution):
         for x in reversed([x for x in article.sentences if s.index - 3 <= x.index < s.index]):
             if x.index == s.index - distance and last_speaker is not None:
                 return last_speaker, False  # the last quotation's speaker
-            said = _attributed(_strip_quotes(article, x), x.start, actors)
+            said = _attributed(_strip_quotes(article, x), x.start, actors, lex)
             if said is not None and said.kind == "person":
                 return said, False  # the last person reported as speaking
         if last_speaker is not None and distance <= 3:
             return last_speaker, False
         seen = _visits.mentioned_before(article, people.actors, s.start)
         return (seen[-1], False) if seen else (None, True)
-    if _SPEAKER_FOLLOWS.fullmatch(cue.group(0)):
+    if lex.speaker_follows.fullmatch(cue.group(0)):
         window = re.split(r"[,.;:]", attribution[cue.end() :], maxsplit=1)[0]
         rel = cue.end()
     else:
         window = re.split(r"[,.;:]", attribution[: cue.start()])[-1]
         rel = cue.start() - len(window)
-    if _DOCUMENT.search(window):  # the organisation last named as a source
+    if lex.document.search(window):  # the organisation last named as a source
         orgs = [a for a in actors if a.kind == "organisation"]
         for x in reversed([x for x in article.sentences if x.index < s.index]):
             said = _strip_quotes(article, x)
-            if _SPEECH.search(said) and (ms := mentions(said, x.start, orgs)):
+            if lex.speech.search(said) and (ms := mentions(said, x.start, orgs)):
                 return ms[-1].actor, False
         return None, True
     actor, _, unresolved = _visits.resolve_role(article, people, s, window, rel, lenient=True)
     return actor, unresolved
 
 
-def _has_other_cue(attribution: str) -> bool:
-    return bool(_SPEECH.search(attribution))
-
-
-def _cue(attribution: str) -> str | None:
-    m = _SPEECH.search(attribution)
+def _cue(attribution: str, lex: Lexicon) -> str | None:
+    m = lex.speech.search(attribution)
     return m.group(0) if m else None
 
 
@@ -385,15 +333,12 @@ async def _ask_speaker(
 
 def _is_statement_candidate(article: Article, s: Sentence) -> bool:
     rest = _strip_quotes(article, s)
-    if not _SPEECH.search(rest):
+    if not article.lex.speech.search(rest):
         return False
     opens = any(q.sentence == s.index and q.start - s.start <= 2 for q in article.quotations)
-    if opens and not _THAT.search(rest):
+    if opens and not article.lex.complementiser.search(rest):
         return False  # '“...,” kata X.': the quotation is the whole utterance, a Quote only
     return len(re.findall(r"\w+", rest)) >= 8
-
-
-_THAT = re.compile(r"\b(bahwa|that|seraya|sambil)\b", re.IGNORECASE)
 
 
 async def _staged_statements(
@@ -407,7 +352,7 @@ async def _staged_statements(
         if not _is_statement_candidate(article, s):
             continue
         rest = _strip_quotes(article, s)
-        actor = _attributed(rest, s.start, actors)
+        actor = _attributed(rest, s.start, actors, article.lex)
         local = _distinct(mentions(rest, s.start, actors))
         if actor is None:
             actor, unresolved = _referenced(article, actors, people, s, rest, None, 99)
@@ -435,7 +380,7 @@ async def _staged_statements(
         out.append(
             Statement(
                 speaker=_person(actor),
-                content=_reported_clause(rest),
+                content=_reported_clause(rest, article.lex),
                 date=dates[0] if dates else None,
                 evidence=[_sentence_span(article, s)],
             )
@@ -443,9 +388,9 @@ async def _staged_statements(
     return out
 
 
-def _reported_clause(rest: str) -> str:
+def _reported_clause(rest: str, lex: Lexicon) -> str:
     """What was said, in the article's words: the sentence from its speech verb on."""
-    m = _SPEECH.search(rest)
+    m = lex.speech.search(rest)
     clause = rest[m.end() :] if m and len(rest) - m.end() > 20 else rest
     return " ".join(clause.split()).strip(" ,.")
 
@@ -547,16 +492,6 @@ def _same_trip(a: Visit, b: Visit, published: str | None) -> bool:
     return da[: min(len(da), len(db))] == db[: min(len(da), len(db))]
 
 
-_ANAPHOR = re.compile(r"\s+(itu|tersebut|ini)\b", re.IGNORECASE)
-_ANAPHOR_BEFORE = re.compile(r"\b(this|that|these|those|the)\s+$", re.IGNORECASE)
-# "tidak adanya kesepakatan", "melalui kesepakatan", "without a deal": no agreement was made.
-_NOT_AGREED = re.compile(
-    r"\b(tidak|tak|belum|tanpa|adanya|melalui|agar|jika|bila|apabila|no|not|never|without|"
-    r"absence of|lack of|through|if|unless)\s+(\w+\s+)?$",
-    re.IGNORECASE,
-)
-
-
 def _local_parties(
     article: Article, s: Sentence, parties: list[Actor], people: _visits.People
 ) -> list[Actor]:
@@ -589,13 +524,14 @@ async def _staged_agreements(
         return []
     out: list[Agreement] = []
     for s in article.sentences:
-        cues = list(_AGREE.finditer(s.text))
+        lex = article.lex
+        cues = list(lex.agreement.finditer(s.text))
         if not cues or len(re.findall(r"\w+", s.text)) < 6:
             continue  # no cue, or a heading ("Kesepakatan AS-Taliban")
         if all(
-            _ANAPHOR.match(s.text, c.end())
-            or _ANAPHOR_BEFORE.search(s.text, 0, c.start())
-            or _NOT_AGREED.search(s.text, 0, c.start())
+            lex.anaphor_after.match(s.text, c.end())
+            or lex.anaphor_before.search(s.text, 0, c.start())
+            or lex.not_agreed.search(s.text, 0, c.start())
             for c in cues
         ):
             continue  # "Kesepakatan itu ...": an agreement reported in an earlier sentence

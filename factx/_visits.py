@@ -15,62 +15,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ._actors import _TITLES, Actor, mentions
+from ._actors import Actor, mentions
 from ._article import Article, Sentence
+from ._lang import Lexicon
 from ._normalize import PlaceMention, country_code, find_dates, find_places
-
-# Travel cues. Verbs take their subject before them; nouns may name their owner after them
-# ("kunjungan Lavrov", "the visit of Putin") or before them ("Putin's visit").
-_VERB = (
-    r"mengunjungi|berkunjung|dikunjungi|melawat|tiba|bertolak|terbang|menghadiri|mendarat|"
-    r"visit(?:s|ed|ing)?|arriv(?:e|es|ed|ing)|travel(?:s|led|ed|ling|ing)?|flew|flies|fly|"
-    r"attend(?:s|ed|ing)?|landed|toured|tours"
-)
-_NOUN = r"kunjungan|lawatan|perjalanan|muhibah|visit|trip|tour|journey"
-_CUE = re.compile(rf"\b(?:(?P<verb>{_VERB})|(?P<noun>{_NOUN}))\b", re.IGNORECASE)
-# Words that introduce a destination, optionally followed by "the capital/city of".
-_TO = re.compile(
-    r"\b(?:ke|di|menuju|to|in|into|at)\s+(?:(?:ibu ?kota|kota|negara|the capital(?: of)?|"
-    r"the city of|the)\s+)?$",
-    re.IGNORECASE,
-)
-_BY = re.compile(r"\b(?:oleh|by)\s+$", re.IGNORECASE)
-_CLAUSE = re.compile(r"[;:]|,(?!\d)|\b(?:bahwa|that|sementara|while|whereas)\b", re.IGNORECASE)
-_PRONOUN = re.compile(r"\b(?:ia|dia|beliau|he|she)\b", re.IGNORECASE)
-_PLANNED = re.compile(
-    r"\b(?:akan|hendak|dijadwalkan|berencana|direncanakan|rencana|rencananya|mendatang|"
-    r"(?:bulan|minggu|pekan|tahun) depan|will|would|shall|plans?|planned|planning|scheduled|"
-    r"expected to|is to|are to|(?:is|are) set to|next (?:week|month|year)|upcoming)\b",
-    re.IGNORECASE,
-)
-_ONGOING = re.compile(
-    r"\b(?:sedang|tengah (?:berada|melakukan|dalam)|is visiting|are visiting|is on an?|"
-    r"is in|currently|this week)\b",
-    re.IGNORECASE,
-)
-_COMPLETED = re.compile(
-    r"\b(?:telah|sudah|terakhir|pernah|lalu|visited|arrived|travell?ed|attended|flew|landed|"
-    r"went|toured|last (?:week|month|year|time)|ago|earlier)\b",
-    re.IGNORECASE,
-)
-_INVITE = re.compile(
-    r"\b(?:undangan|mengundang|diundang|invitation of|invitation from|invited by)\b", re.I
-)
-# Office words that tell one person from another ("perdana menteri", "panglima"); generic
-# ones ("pemimpin", "pejabat", "leader") only say that a person is meant.
-_OFFICES = {
-    w.casefold()
-    for w in "presiden president wakil vice perdana menteri prime minister kanselir chancellor "
-    "raja king ratu queen pangeran prince jenderal general panglima komandan commander "
-    "duta besar dubes ambassador gubernur governor sekretaris secretary juru bicara jubir "
-    "spokesman spokesperson direktur director ketua chairman senator laksamana admiral "
-    "kolonel colonel hakim judge jaksa agung utusan envoy".split()
-}
-_ROLE_WORDS = {t for t in _TITLES} | {
-    w.casefold()
-    for w in "diplomat pemimpin leader menteri minister presiden president perdana "
-    "premier kanselir chancellor raja king pejabat official delegasi delegation".split()
-}
 
 
 @dataclass
@@ -105,7 +53,7 @@ class People:
             words: set[str] = set()
             for offset, text in body:
                 for m in mentions(text, offset, [a]):
-                    run = _title_run(text[: m.start - offset])
+                    run = _title_run(text[: m.start - offset], article.lex)
                     words |= {w.casefold() for w in run.split()}
                     for iso in _countries(run):
                         votes[iso] = votes.get(iso, 0) + 1
@@ -115,14 +63,18 @@ class People:
         return people
 
 
-def _title_run(before: str) -> str:
+def _title_run(before: str, lex: Lexicon) -> str:
     """The capitalised title words right before a name ("Menteri Luar Negeri Rusia")."""
     words = before.rstrip().split(" ")
     run: list[str] = []
     for w in reversed(words):
         bare = w[:-2] if w.endswith(("'s", "’s")) else w
         bare = bare.strip(".,“”\"'‘’(")
-        if not bare or w[-1:] in ",;:" or not (bare[0].isupper() or bare.casefold() in _TITLES):
+        if (
+            not bare
+            or w[-1:] in ",;:"
+            or not (bare[0].isupper() or bare.casefold() in lex.honorifics)
+        ):
             break
         run.append(bare)
         if len(run) == 6:
@@ -151,7 +103,7 @@ def candidates(article: Article, people: People, strip: dict[int, str]) -> list[
     out: list[Candidate] = []
     for s in article.sentences:
         text = strip.get(s.index, s.text)
-        cues = list(_CUE.finditer(text))
+        cues = list(article.lex.travel.finditer(text))
         for i, cue in enumerate(cues):
             nxt = cues[i + 1].start() if i + 1 < len(cues) else len(text)
             prev = cues[i - 1].end() if i else 0
@@ -171,15 +123,16 @@ def _read_cue(
     nxt: int,
 ) -> Candidate | None:
     noun = cue.group("noun") is not None
-    place = _destination(text, cue.end(), nxt)
+    lex = article.lex
+    place = _destination(text, cue.end(), nxt, lex)
     if place is None and noun:
-        place = _place_before(text, prev, cue.start())
+        place = _place_before(text, prev, cue.start(), lex)
     if place is None:
         return None
-    start = _clause_start(text, prev, cue.start())
+    start = _clause_start(text, prev, cue.start(), lex)
     visitor, by_role, unresolved = None, False, False
     if noun:
-        visitor = _owner_after(text, s.start, cue.end(), place.start, people)
+        visitor = _owner_after(text, s.start, cue.end(), place.start, people, lex)
     if visitor is None:
         visitor, by_role, unresolved = _subject(article, people, s, text, start, cue.start())
     if visitor is None and noun and not unresolved:
@@ -191,7 +144,7 @@ def _read_cue(
     window = text[start:nxt]
     dates = [d.iso for d in find_dates(window, article.published)]
     inviter = None
-    inv = _INVITE.search(text, cue.end())
+    inv = lex.invite.search(text, cue.end())
     if inv:
         after = mentions(text[inv.end() :], s.start + inv.end(), people.actors)
         inviter = after[0].actor if after and after[0].start - s.start - inv.end() < 40 else None
@@ -210,43 +163,45 @@ def _read_cue(
     )
 
 
-def _destination(text: str, begin: int, end: int) -> PlaceMention | None:
+def _destination(text: str, begin: int, end: int, lex: Lexicon) -> PlaceMention | None:
     """The first place after the cue that is a destination: right after it or after 'ke/to'."""
     for p in find_places(text[begin:end]):
         gap = text[begin : begin + p.start]
         if re.search(r"[,;:]", gap):
             break
-        if not gap.strip() or _TO.search(gap):
+        if not gap.strip() or lex.destination_before.search(gap):
             return PlaceMention(begin + p.start, begin + p.end, p.text, p.country, p.city)
         if len(gap) > 100:
             break
     return None
 
 
-def _place_before(text: str, begin: int, end: int) -> PlaceMention | None:
+def _place_before(text: str, begin: int, end: int, lex: Lexicon) -> PlaceMention | None:
     """A noun cue's location given earlier in the sentence ('... di Islamabad ... kunjungan')."""
     found = None
     for p in find_places(text[begin:end]):
-        if _TO.search(text[begin : begin + p.start]):
+        if lex.destination_before.search(text[begin : begin + p.start]):
             found = PlaceMention(begin + p.start, begin + p.end, p.text, p.country, p.city)
     return found
 
 
-def _clause_start(text: str, begin: int, cue: int) -> int:
+def _clause_start(text: str, begin: int, cue: int, lex: Lexicon) -> int:
     start = begin
-    for m in _CLAUSE.finditer(text, begin, cue):
+    for m in lex.clause_break.finditer(text, begin, cue):
         start = m.end()
     return start
 
 
-def _owner_after(text: str, offset: int, begin: int, dest: int, people: People) -> Actor | None:
+def _owner_after(
+    text: str, offset: int, begin: int, dest: int, people: People, lex: Lexicon
+) -> Actor | None:
     """'kunjungan Lavrov ke ...', 'the visit by Putin to ...': a person before the destination
     (anywhere when the destination came before the cue, or after 'by'), in the same clause."""
-    stop = _CLAUSE.search(text, begin)
+    stop = lex.clause_break.search(text, begin)
     limit = stop.start() if stop else len(text)
     for m in mentions(text[begin:limit], offset + begin, people.actors):
         rel = m.start - offset
-        if rel < dest or dest < begin or _BY.search(text[begin:rel]):
+        if rel < dest or dest < begin or lex.by_before.search(text[begin:rel]):
             return m.actor
     return None
 
@@ -259,7 +214,7 @@ def _subject(
     if ms:
         return ms[-1].actor, False, False
     window = text[start:cue]
-    if re.match(r"\s*(?:who|yang)\b", window, re.I) and start > 0:
+    if article.lex.relative.match(window) and start > 0:
         before = mentions(text[:start], s.start, people.actors)
         if before:
             return before[-1].actor, False, False
@@ -282,15 +237,16 @@ def resolve_role(
     places = {w.casefold() for p in find_places(window) for w in p.text.split()}
     words = {w.casefold() for w in re.findall(r"\w+", window)} - places
     countries = _countries(window)
-    pronoun = _PRONOUN.search(window) is not None
-    office = words & _ROLE_WORDS
+    lex = article.lex
+    pronoun = lex.pronoun.search(window) is not None
+    office = words & lex.role_words
     if not (countries and office) and not pronoun and not office:
         return None, False, False
     point = s.start + rel
     seen = mentioned_before(article, people.actors, point)
     if pronoun and not countries and not office:
         return (seen[-1], True, False) if seen else (None, False, True)
-    named = office & _OFFICES
+    named = office & lex.offices
     if not countries and not named:
         return None, False, True  # "a senior official": which one, code cannot tell
 
@@ -330,8 +286,8 @@ def _status(window: str, dates: list[str], article: Article) -> str:
             return "completed"
         if iso > pub[: len(iso)]:
             return "planned"
-    if _PLANNED.search(window):
+    if article.lex.planned.search(window):
         return "planned"
-    if _ONGOING.search(window):
+    if article.lex.ongoing.search(window):
         return "ongoing"
     return "completed"

@@ -79,7 +79,7 @@ def test_english_subject_before_said_is_the_speaker_not_the_country_after() -> N
     article = Article.parse(text)
     actors = build_actors(article, [("Prabowo Subianto", "person"), ("Anthony Albanese", "person")])
     s = article.sentences[1]
-    assert _pipeline._attributed(s.text, s.start, actors).name == "Prabowo Subianto"
+    assert _pipeline._attributed(s.text, s.start, actors, article.lex).name == "Prabowo Subianto"
 
 
 def test_an_unnamed_subject_before_said_is_not_the_person_named_earlier() -> None:
@@ -90,7 +90,7 @@ def test_an_unnamed_subject_before_said_is_not_the_person_named_earlier() -> Non
     article = Article.parse(text)
     actors = build_actors(article, [("Prabowo Subianto", "person"), ("Anthony Albanese", "person")])
     s = article.sentences[0]
-    assert _pipeline._attributed(s.text, s.start, actors) is None
+    assert _pipeline._attributed(s.text, s.start, actors, article.lex) is None
 
 
 def test_said_followed_by_a_clause_subject_takes_the_speaker_before() -> None:
@@ -101,7 +101,7 @@ def test_said_followed_by_a_clause_subject_takes_the_speaker_before() -> None:
     article = Article.parse(text)
     actors = build_actors(article, [("Volodymyr Zelenskiy", "person")])
     s = article.sentences[0]
-    assert _pipeline._attributed(s.text, s.start, actors).name == "Volodymyr Zelenskiy"
+    assert _pipeline._attributed(s.text, s.start, actors, article.lex).name == "Volodymyr Zelenskiy"
 
 
 def test_an_agreement_that_was_not_made_is_not_asked() -> None:

@@ -158,8 +158,13 @@ def test_titled_people_are_actors_even_when_the_model_omits_them() -> None:
     text = (
         "Ini akan menjadi kunjungan pertama ke Moskow setelah perjalanan tiga hari mantan "
         "Presiden Asif Ali Zardari pada tahun 2011.\n\n"
-        "Turkish President Tayyip Erdogan's office said Prime Minister Li Qiang arrived."
+        "Kantor Presiden Turki Tayyip Erdogan mengatakan Perdana Menteri Li Qiang telah tiba."
+    )
+    english = (
+        "Turkish President Tayyip Erdogan's office said on Monday that Prime Minister Li Qiang "
+        "arrived in Ankara for talks."
     )
     assert titled_people(Article.parse(text)) == ["Asif Ali Zardari", "Tayyip Erdogan", "Li Qiang"]
+    assert titled_people(Article.parse(english)) == ["Tayyip Erdogan", "Li Qiang"]
     got = _cands(text, [], published="2022-02-22")  # the model listed nobody
     assert ("Asif Ali Zardari", "RUS", "completed", ["2011"]) in _summary(got)
