@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 import time
 from collections.abc import Mapping
 from datetime import date
@@ -23,20 +22,6 @@ from .models import ArticleFacts
 _KINDS = ("quotes", "statements", "visits", "agreements")
 _DEFAULT_MAX_CHARS = 2_000_000
 _REMOTE_CHUNK_CHARS = 40_000
-_ID_WORDS = {"yang", "dan", "di", "untuk", "dengan", "ini", "itu", "dari", "pada", "akan"}
-_EN_WORDS = {"the", "and", "of", "to", "in", "that", "is", "was", "for", "with"}
-
-
-def guess_language(text: str) -> str | None:
-    """'id' or 'en' from function words; None when neither is clear."""
-    words = re.findall(r"[a-z]+", text.lower()[:5000])
-    ind = sum(w in _ID_WORDS for w in words)
-    eng = sum(w in _EN_WORDS for w in words)
-    if max(ind, eng) < 5:
-        return None
-    return "id" if ind > eng else "en"
-
-
 class Extractor:
     """Extracts facts from articles with one backend; keep one and reuse it.
 
@@ -132,7 +117,9 @@ class Extractor:
             published: publication date, used to resolve "Monday", "next month"; read from
                 the article's header when not given.
             source: an identifier carried into the result (file name, URL).
-            language: ISO 639-1 code; guessed for Indonesian/English when not given.
+            language: ISO 639-1 code of the article; detected from its body when not given.
+                It selects the language data file (``factx/lang/<code>.toml``) the rules
+                read; a language without one is served by model questions alone.
 
         Long articles (over ``max_chunk_chars``) are split into overlapping chunks, each
         extracted on its own; the facts are merged with their offsets in the whole article
@@ -149,7 +136,7 @@ class Extractor:
                 f"article is {len(text):,} characters long, over the limit of "
                 f"{self.max_article_chars:,} (max_article_chars, --max-chars, FACTX_MAX_CHARS)"
             )
-        article = Article.parse(text, published=published, source=source)
+        article = Article.parse(text, published=published, source=source, language=language)
         session = Session(self.backend, article, self.settings)
         session.warnings.extend(_hostile_warning(b) for b in article.hostile_blocks)
         plan = _pipeline.staged if self.strategy == "staged" else _pipeline.single
@@ -172,7 +159,7 @@ class Extractor:
         return ArticleFacts(
             source=source,
             published=article.published.isoformat() if article.published else None,
-            language=language or guess_language(text),
+            language=article.language,
             usage=session.usage,
             warnings=session.warnings,
             partial=session.partial,

@@ -143,12 +143,13 @@ def sub_article(article: Article, chunk: Chunk) -> Article:
             renumber[s.index] = len(sentences) + 1
             sentences.append(Sentence(len(sentences) + 1, start, end, text[start:end], s.block))
     quotations = [
-        Quotation(0, q.start - a, q.end - a, q.text, renumber[q.sentence])
+        Quotation(0, q.start - a, q.end - a, q.text, renumber[q.sentence], q.continues)
         for q in article.quotations
         if a <= q.start and q.end <= b and q.sentence in renumber
     ]
     quotations = [
-        Quotation(i, q.start, q.end, q.text, q.sentence) for i, q in enumerate(quotations, 1)
+        Quotation(i, q.start, q.end, q.text, q.sentence, q.continues)
+        for i, q in enumerate(quotations, 1)
     ]
     return Article(
         text=text,
@@ -157,6 +158,7 @@ def sub_article(article: Article, chunk: Chunk) -> Article:
         blocks=blocks,
         sentences=sentences,
         quotations=quotations,
+        language=article.language,
     )
 
 
