@@ -112,7 +112,9 @@ def build_actors(article: Article, entities: list[tuple[str, str]]) -> list[Acto
         if kind == "person":
             if any(p.city is None for p in find_places(_strip_titles(name, titles))):
                 continue  # "Pipa Gas Aliran Pakistan": a person's name has no country in it
-            name = _fullest(article, _strip_titles(name, titles))
+            name = _strip_titles(name, titles)
+            if titles.has_data:  # without title words, capitalised words before a name
+                name = _fullest(article, name)  # may be an office ("Utrikesminister")
             tokens = set(name.split())
             merged = False
             for other in people:

@@ -22,6 +22,8 @@ from .models import ArticleFacts
 _KINDS = ("quotes", "statements", "visits", "agreements")
 _DEFAULT_MAX_CHARS = 2_000_000
 _REMOTE_CHUNK_CHARS = 40_000
+
+
 class Extractor:
     """Extracts facts from articles with one backend; keep one and reuse it.
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import enum
 import re
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, create_model
@@ -23,7 +24,7 @@ from ._actors import Actor, Mention, build_actors, mentions
 from ._article import Article, Quotation, Sentence
 from ._ground import Grounder, span_of
 from ._lang import Lexicon
-from ._normalize import city_name, country_code, find_dates, find_places
+from ._normalize import PlaceMention, city_name, country_code, find_dates, find_places
 from ._session import Session
 from .exceptions import ExtractionError
 from .models import Agreement, Destination, Party, Person, Quote, Span, Statement, Visit
@@ -163,19 +164,50 @@ async def staged(session: Session) -> dict[str, list[Any]]:
     )
     names = [a.name for a in actors]
     people = _visits.People.read(article, actors)
+    # Without a data file for the language no cue word is known: the model finds the
+    # candidate sentences, and the same questions follow.
+    found = None if article.lex.has_data else await _model_candidates(session)
     quotes = await _staged_quotes(session, actors, people)
-    statements = await _staged_statements(session, actors, names, people)
-    visits = await _staged_visits(session, people)
-    agreements = await _staged_agreements(session, actors, people)
+    statements = await _staged_statements(session, actors, names, people, found)
+    visits = await _staged_visits(session, people, found)
+    agreements = await _staged_agreements(session, actors, people, found)
     return {"quotes": quotes, "statements": statements, "visits": visits, "agreements": agreements}
+
+
+@dataclass
+class _Found:
+    """Candidate sentences (indexes) the model pointed at, per kind."""
+
+    speech: set[int]
+    travel: set[int]
+    agreement: set[int]
+
+
+async def _model_candidates(session: Session) -> _Found:
+    """One constrained question: which numbered sentences report speech, travel or an
+    agreement. Its answers can only be sentence numbers of the article."""
+    numbers = [s.index for s in session.article.sentences]
+    n: Any = Literal.__getitem__(tuple(numbers))
+    model = create_model(
+        "Candidates",
+        speech=(list[n], Field(max_length=min(len(numbers), 16))),
+        travel=(list[n], Field(max_length=min(len(numbers), 8))),
+        agreement=(list[n], Field(max_length=min(len(numbers), 8))),
+    )
+    ans = await _ask_or_skip(session, _prompts.CANDIDATES, model)
+    if ans is None:
+        return _Found(set(), set(), set())
+    return _Found(set(ans.speech), set(ans.travel), set(ans.agreement))
 
 
 # The questions in a reader's words, by response model, for warnings.
 _QUESTIONS = {
+    "Candidates": "which sentences report speech, travel or an agreement",
     "_Entities": "the list of people and organisations",
     "QuoteSpeaker": "who said the quotation in sentence {n}",
     "StatementSpeaker": "who is speaking in sentence {n}",
     "Visitor": "who travels in sentence {n}",
+    "VisitAnswer": "who travels in sentence {n}, and where to",
     "AgreementAnswer": "whether sentence {n} reports an agreement, and between whom",
 }
 
@@ -331,6 +363,11 @@ async def _ask_speaker(
     return next(a for a in pool if a.name == ans.speaker.value)
 
 
+def _reports_more_than_quotes(article: Article, s: Sentence) -> bool:
+    """Eight words or more outside the sentence's quotations."""
+    return len(re.findall(r"\w+", _strip_quotes(article, s))) >= 8
+
+
 def _is_statement_candidate(article: Article, s: Sentence) -> bool:
     rest = _strip_quotes(article, s)
     if not article.lex.speech.search(rest):
@@ -342,14 +379,22 @@ def _is_statement_candidate(article: Article, s: Sentence) -> bool:
 
 
 async def _staged_statements(
-    session: Session, actors: list[Actor], names: list[str], people: _visits.People
+    session: Session,
+    actors: list[Actor],
+    names: list[str],
+    people: _visits.People,
+    found: _Found | None = None,
 ) -> list[Statement]:
-    """Sentences with a speech verb outside quotation marks; the speaker is the one actor the
-    sentence names, or the model's pick among the actors when it names several or none."""
+    """Sentences with a speech verb outside quotation marks (or that the model pointed at);
+    the speaker is the one actor the sentence names, or the model's pick among the actors
+    when it names several or none."""
     article = session.article
     out: list[Statement] = []
     for s in article.sentences:
-        if not _is_statement_candidate(article, s):
+        if found is not None:
+            if s.index not in found.speech or not _reports_more_than_quotes(article, s):
+                continue
+        elif not _is_statement_candidate(article, s):
             continue
         rest = _strip_quotes(article, s)
         actor = _attributed(rest, s.start, actors, article.lex)
@@ -395,20 +440,27 @@ def _reported_clause(rest: str, lex: Lexicon) -> str:
     return " ".join(clause.split()).strip(" ,.")
 
 
-async def _staged_visits(session: Session, people: _visits.People) -> list[Visit]:
+async def _staged_visits(
+    session: Session, people: _visits.People, found: _Found | None = None
+) -> list[Visit]:
     """Visits read by code (cue, destination, visitor, tense); the model names the visitor
-    only when the sentence refers to them in a way code cannot resolve."""
+    only when the sentence refers to them in a way code cannot resolve, or when the model
+    found the sentence (no data file for the language)."""
     article = session.article
     if not people.actors:
         return []
     strip = {s.index: _strip_quotes(article, s) for s in article.sentences}
     out: list[Visit] = []
-    for c in _visits.candidates(article, people, strip):
+    if found is None:
+        cands = _visits.candidates(article, people, strip)
+    else:
+        cands = _visits.sentence_candidates(article, strip, sorted(found.travel))
+    for c in cands:
         visitor = c.visitor
         if visitor is None and c.needs_model:
-            visitor = await _ask_visitor(session, c, people)
-        if visitor is None:
-            continue
+            visitor, c.place = await _ask_visitor(session, c, people)
+        if visitor is None or people.nationality.get(visitor.name) == c.place.country:
+            continue  # nobody, or a host at home
         years = [d for d in c.dates if len(d) == 4]
         if len(years) > 1 and len(years) == len(c.dates):
             date_sets: list[str | None] = list(years)  # "in 2017 and 2019": one visit each
@@ -432,7 +484,9 @@ async def _staged_visits(session: Session, people: _visits.People) -> list[Visit
 
 async def _ask_visitor(
     session: Session, c: _visits.Candidate, people: _visits.People
-) -> Actor | None:
+) -> tuple[Actor | None, PlaceMention]:
+    """Who travels in the candidate's sentence; when it offers several destinations, also
+    which one."""
     article = session.article
     s = c.sentence
     near = [x for x in article.sentences if s.index - 2 <= x.index <= s.index]
@@ -440,15 +494,26 @@ async def _ask_visitor(
     for x in reversed(near):
         local += [a for a in _distinct(mentions(x.text, x.start, people.actors)) if a not in local]
     if not local:
-        return None
-    model = create_model(
-        "Visitor", visitor=(_enum("Visitor", [*[a.name for a in local[:10]], _NONE]), ...)
-    )
-    question = _prompts.VISITOR.format(n=s.index, sentence=s.text, cue=c.cue, place=c.place.text)
-    ans = await _ask_or_skip(session, question, model, max_tokens=20)
+        return None, c.place
+    visitor_enum = _enum("Visitor", [*[a.name for a in local[:10]], _NONE])
+    if len(c.places) > 1:
+        places = {p.text: p for p in c.places}
+        model = create_model(
+            "VisitAnswer",
+            visitor=(visitor_enum, ...),
+            destination=(_enum("Destination", list(places)), ...),
+        )
+        question = _prompts.VISIT.format(n=s.index, sentence=s.text)
+    else:
+        model = create_model("Visitor", visitor=(visitor_enum, ...))
+        question = _prompts.VISITOR.format(
+            n=s.index, sentence=s.text, cue=c.cue, place=c.place.text
+        )
+    ans = await _ask_or_skip(session, question, model, max_tokens=40)
     if ans is None or ans.visitor.value == _NONE:
-        return None
-    return next(a for a in local if a.name == ans.visitor.value)
+        return None, c.place
+    place = places[ans.destination.value] if len(c.places) > 1 else c.place
+    return next(a for a in local if a.name == ans.visitor.value), place
 
 
 def _city_in(text: str, country: str) -> str | None:
@@ -516,19 +581,27 @@ def _local_parties(
 
 
 async def _staged_agreements(
-    session: Session, actors: list[Actor], people: _visits.People
+    session: Session,
+    actors: list[Actor],
+    people: _visits.People,
+    found: _Found | None = None,
 ) -> list[Agreement]:
     article = session.article
     parties = [a for a in actors if a.kind != "person"]
     if len(parties) + len(set(people.nationality.values())) < 2:
         return []
     out: list[Agreement] = []
+    lex = article.lex
     for s in article.sentences:
-        lex = article.lex
+        if len(re.findall(r"\w+", s.text)) < 6:
+            continue  # a heading ("Kesepakatan AS-Taliban")
         cues = list(lex.agreement.finditer(s.text))
-        if not cues or len(re.findall(r"\w+", s.text)) < 6:
-            continue  # no cue, or a heading ("Kesepakatan AS-Taliban")
-        if all(
+        if found is not None:
+            if s.index not in found.agreement:
+                continue
+        elif not cues:
+            continue
+        elif all(
             lex.anaphor_after.match(s.text, c.end())
             or lex.anaphor_before.search(s.text, 0, c.start())
             or lex.not_agreed.search(s.text, 0, c.start())

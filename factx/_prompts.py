@@ -27,6 +27,14 @@ ENTITIES = (
     "form (first and last name). Countries are not needed."
 )
 
+CANDIDATES = (
+    "Which numbered sentences report: speech: someone saying, stating, announcing or "
+    "denying something (not a quotation alone); travel: a person travelling to, visiting or "
+    "arriving in a country or city (past, ongoing or planned); agreement: two or more "
+    "parties agreeing, signing or jointly committing to something? Give the sentence numbers "
+    "for each; an empty list when there are none."
+)
+
 QUOTE_SPEAKER = (
     "Sentence [{n}] quotes: «{quote}»\n"
     "Context:\n{context}\n"
@@ -38,6 +46,13 @@ VISITOR = (
     "Sentence [{n}]: {sentence}\n"
     "Who is the person that travels ('{cue}') to {place} in this sentence? Use the context "
     "to resolve a role or pronoun. A host who receives a visitor is not the visitor. "
+    "Choose none if nobody travels."
+)
+
+VISIT = (
+    "Sentence [{n}]: {sentence}\n"
+    "Who is the person that travels in this sentence, and to which place (the destination, "
+    "not where the report was written)? A host who receives a visitor is not the visitor. "
     "Choose none if nobody travels."
 )
 

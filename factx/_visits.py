@@ -34,6 +34,7 @@ class Candidate:
     cue: str
     needs_model: bool = False  # the visitor is a role or pronoun code could not resolve
     by_role: bool = False
+    places: list[PlaceMention] = field(default_factory=list)  # destinations to choose from
 
 
 @dataclass
@@ -110,6 +111,42 @@ def candidates(article: Article, people: People, strip: dict[int, str]) -> list[
             c = _read_cue(article, people, s, text, cue, prev, nxt)
             if c is not None:
                 out.append(c)
+    return out
+
+
+def sentence_candidates(
+    article: Article, strip: dict[int, str], indexes: list[int], per_sentence: int = 4
+) -> list[Candidate]:
+    """Visits in sentences the model said report travel (no cue words for the language):
+    the model names the visitor and picks the destination among the countries named."""
+    by_index = {s.index: s for s in article.sentences}
+    out: list[Candidate] = []
+    for i in indexes:
+        s = by_index.get(i)
+        if s is None:
+            continue
+        text = strip.get(i, s.text)
+        dates = [d.iso for d in find_dates(text, article.published)]
+        places: list[PlaceMention] = []
+        for p in find_places(text):
+            if all(p.country != q.country for q in places) and len(places) < per_sentence:
+                places.append(
+                    PlaceMention(s.start + p.start, s.start + p.end, p.text, p.country, p.city)
+                )
+        if places:
+            out.append(
+                Candidate(
+                    sentence=s,
+                    visitor=None,
+                    place=places[0],
+                    status=_status(text, dates, article),
+                    dates=dates,
+                    inviter=None,
+                    cue="travel",
+                    needs_model=True,
+                    places=places,
+                )
+            )
     return out
 
 
