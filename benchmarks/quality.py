@@ -174,6 +174,47 @@ def run_set(
     return records, speed
 
 
+def load_predictions(path: Path, docs: list[Doc]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Records of an earlier run (``--pred``) for ``docs``; speed from their usage, where the
+    run recorded it (``usage.seconds``, or a ``_seconds`` field)."""
+    by_doc: dict[str, dict[str, Any]] = {}
+    for r in read_jsonl(path):
+        name = Path(str(r.get("source") or r.get("doc") or r.get("id") or "")).name
+        by_doc[name] = r
+    records = [by_doc.get(d.name, {"source": d.name, "error": {"type": "Missing",
+               "message": f"no record in {path}"}}) for d in docs]  # fmt: skip
+    seconds = [
+        float(r.get("_seconds") or (r.get("usage") or {}).get("seconds") or 0.0)
+        for r in records
+        if "error" not in r
+    ]
+    usage = [r.get("usage") or {} for r in records if "error" not in r]
+    speed = {
+        "articles": len(docs),
+        "failures": sum("error" in r for r in records),
+        "median_s": round(statistics.median(seconds), 3) if seconds else None,
+        "max_s": round(max(seconds), 3) if seconds else None,
+        "total_s": round(sum(seconds), 3),
+        "tokens_per_article": round(
+            statistics.mean(
+                u.get("prompt_tokens", 0) + u.get("completion_tokens", 0) for u in usage
+            ),
+            1,
+        )
+        if usage
+        else 0.0,
+        "calls_per_article": round(statistics.mean(u.get("calls", 0) for u in usage), 2)
+        if usage
+        else 0.0,
+        "peak_rss_mib": 0.0,
+        "load_start": [],
+        "load_end": [],
+    }
+    for r in records:
+        r.setdefault("source", r.get("doc"))
+    return records, speed
+
+
 def _load(values: tuple[float, float, float]) -> list[float]:
     """The machine's load average over 1, 5 and 15 minutes."""
     return [round(v, 2) for v in values]
@@ -450,6 +491,11 @@ def _parser() -> argparse.ArgumentParser:
         default=str(ROOT / "out" / "quality.{set}.{backend}.jsonl"),
         help="predictions JSONL ({set} and {backend} are filled in; default: %(default)s)",
     )
+    ap.add_argument(
+        "--pred",
+        help="score the predictions of an earlier run instead of running ({set} in the path "
+        "stands for the set's name)",
+    )
     ap.add_argument("--json", dest="json_out", help="write the whole summary as JSON here")
     ap.add_argument("--errors", help="every miss, from the scorer (score.py --errors=FILE)")
     ap.add_argument("--show-errors", action="store_true", help="print every miss")
@@ -513,8 +559,11 @@ def main(argv: list[str] | None = None) -> int:
         several = len(names) > 1
         out = _per_set_path(args.out, name, tag, several)
         errors = _per_set_path(args.errors, name, tag, several) if args.errors else None
-        records, speed = run_set(ds, docs, extractor)
-        write_jsonl(out, records)
+        if args.pred:
+            records, speed = load_predictions(_per_set_path(args.pred, name, tag, several), docs)
+        else:
+            records, speed = run_set(ds, docs, extractor)
+            write_jsonl(out, records)
 
         tmp_errors = None
         if args.show_errors and errors is None:

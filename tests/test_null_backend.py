@@ -100,4 +100,11 @@ def test_the_seeds_exercise_every_kind_of_staged_question() -> None:
         backend = null_backend()
         Extractor(backend, strategy="staged").extract(path.read_text(encoding="utf-8"))
         asked |= {model.__name__ for _, model in backend.calls}
-    assert asked == {"_Entities", "QuoteSpeaker", "StatementSpeaker", "Visitor", "AgreementAnswer"}
+    assert asked == {
+        "_Entities",
+        "QuoteSpeaker",
+        "StatementSpeaker",
+        "Visitor",
+        "_VisitCheck",
+        "AgreementAnswer",
+    }

@@ -25,8 +25,15 @@ def _summary(cands: list[_visits.Candidate]) -> list[tuple[str | None, str, str,
 
 
 def _visits_of(text: str, people: list[str], published: str | None = None, answers=()):
+    """Staged visits with the model confirming every trip code read, and ``answers`` for
+    the visitor questions."""
     article = Article.parse(text, published=published)
-    backend = FakeBackend(list(answers))
+    scripted = list(answers)
+
+    def respond(messages, model):
+        return {"travels": True} if model.__name__ == "_VisitCheck" else scripted.pop(0)
+
+    backend = FakeBackend(responder=respond)
     session = Session(backend, article, Settings())
     actors = build_actors(article, [(p, "person") for p in people])
     people = _visits.People.read(article, actors)
@@ -119,7 +126,8 @@ def test_sentences_about_one_trip_merge_and_an_old_trip_stays_apart() -> None:
         "Imran Khan terakhir mengunjungi Rusia pada 2012 sebagai anggota delegasi parlemen."
     )
     visits, backend = _visits_of(text, ["Imran Khan"], published="2022-02-10")
-    assert backend.calls == []  # the role 'perdana menteri' was resolved by code
+    # the role 'perdana menteri' was resolved by code: the model only confirms the two trips
+    assert [c[1].__name__ for c in backend.calls] == ["_VisitCheck", "_VisitCheck"]
     assert [(v.start_date, v.status, len(v.evidence)) for v in visits] == [
         ("2022-02-23", "planned", 2),
         ("2012", "completed", 1),
@@ -134,7 +142,7 @@ def test_unresolved_visitor_is_asked_and_none_is_respected() -> None:
     visits, backend = _visits_of(
         text, ["Joko Widodo", "Anthony Albanese"], answers=[{"visitor": "Joko Widodo"}]
     )
-    assert len(backend.calls) == 1
+    assert [c[1].__name__ for c in backend.calls] == ["Visitor"]
     assert [(v.visitor.name, v.destination.country) for v in visits] == [("Joko Widodo", "AUS")]
     visits, _ = _visits_of(text, ["Joko Widodo", "Anthony Albanese"], answers=[{"visitor": "none"}])
     assert visits == []
@@ -168,3 +176,17 @@ def test_titled_people_are_actors_even_when_the_model_omits_them() -> None:
     assert titled_people(Article.parse(english)) == ["Tayyip Erdogan", "Li Qiang"]
     got = _cands(text, [], published="2022-02-22")  # the model listed nobody
     assert ("Asif Ali Zardari", "RUS", "completed", ["2011"]) in _summary(got)
+
+
+def test_the_model_decides_whether_a_trip_code_read_is_reported() -> None:
+    text = "Presiden Rusia Vladimir Putin akan mengunjungi Beijing bulan depan untuk berunding."
+    article = Article.parse(text, published="2024-05-06")
+    actors = build_actors(article, [("Vladimir Putin", "person")])
+    people = _visits.People.read(article, actors)
+    for travels, expected in ((True, [("Vladimir Putin", "CHN", "planned")]), (False, [])):
+        backend = FakeBackend(responder=lambda m, model, t=travels: {"travels": t})
+        session = Session(backend, article, Settings())
+        visits = asyncio.run(_pipeline._staged_visits(session, people))
+        assert [(v.visitor.name, v.destination.country, v.status) for v in visits] == expected
+        question = backend.calls[0][0][-1]["content"]
+        assert "Vladimir Putin" in question and "Beijing" in question
