@@ -43,6 +43,7 @@ _FURNITURE = re.compile(
     re.IGNORECASE,
 )
 _END_PUNCT = tuple('.!?"”’)»:;…')
+_SENTENCE_END = tuple('.!?…"”’»」')
 _ABBREV = re.compile(
     r"(?:\b[A-Z]|\bSt|\bDr|\bMr|\bMrs|\bMs|\bJr|\bSr|\bGen|\bNo|\bJl|\bProf|\bHon|\bRev|\bvs"
     r"|\bU\.S|\be\.g|\bi\.e|\bdll|\bdsb|\bsbb)\.$"
@@ -196,6 +197,20 @@ def _is_prose(line: str) -> bool:
     return words >= 25 or (words >= 8 and line.rstrip().endswith(_END_PUNCT))
 
 
+def _is_sentence(line: str) -> bool:
+    """A line that reads as a sentence: four words or more, a capital or quotation mark
+    first, sentence punctuation last (teasers and menu items rarely end so)."""
+    stripped = line.strip()
+    if len(_WORD.findall(stripped)) < 4 or not stripped.endswith(_SENTENCE_END):
+        return False
+    first = stripped[0]
+    if not (first.isupper() or first in _quotes.MARKS):
+        return False
+    long_words = [w for w in _WORD.findall(stripped) if len(w) > 3]
+    capitalised = sum(w[0].isupper() for w in long_words)
+    return capitalised <= 0.6 * len(long_words)  # not a Title Case Headline
+
+
 def _is_caption(line: str) -> bool:
     if _CAPTION.search(line):
         return True
@@ -290,6 +305,15 @@ def _blocks(text: str) -> list[Block]:
                 # The whole run between the first and last prose line is body, short lines
                 # included (a one-line quote, a short paragraph), except captions/furniture.
                 body.update(range(c[0], c[-1] + 1))
+                # A short paragraph that is a sentence ('"A new era," Xi said.') right before
+                # or after the run is body too: what a block is decides, not its length.
+                for step, edge in ((1, c[-1]), (-1, c[0])):
+                    i = edge + step
+                    while 0 <= i < len(kept) and not (caption[i] or furniture[i]):
+                        if not _is_sentence(kept[i].line):
+                            break
+                        body.add(i)
+                        i += step
     kinds = []
     for i, g in enumerate(kept):
         if caption[i]:

@@ -154,3 +154,18 @@ def test_kompas_quotes_through_the_public_api() -> None:
     ]
     span = facts.quotes[0].evidence[0]
     assert text[span.start : span.end] == facts.quotes[0].text
+
+
+def test_a_short_last_paragraph_that_is_a_sentence_is_body() -> None:
+    text = (
+        "BEIJING — The two leaders met for three hours on Tuesday and agreed to restore "
+        "direct flights, to reopen consulates and to hold annual talks on trade.\n"
+        "Officials from both sides described the meeting as frank and said that more "
+        "meetings would follow in the coming months, starting in Hanoi.\n"
+        '"This is a new era," Xi said.\n'
+        "Related: Five things to know about the summit\n"
+    )
+    art = Article.parse(text)
+    kinds = [b.kind for b in art.blocks]
+    assert kinds == ["body", "body", "body", "boilerplate"]
+    assert [q.text for q in art.quotations] == ["This is a new era,"]
