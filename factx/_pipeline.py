@@ -499,7 +499,7 @@ async def _confirm_visit(session: Session, c: _visits.Candidate, visitor: Actor)
     question = _prompts.VISIT_CHECK.format(
         n=s.index, sentence=s.text, visitor=visitor.name, place=c.place.text
     )
-    ans = await _ask_or_skip(session, question, _VisitCheck, max_tokens=12)
+    ans = await _ask_or_skip(session, question, _VisitCheck)
     return ans is not None and ans.travels
 
 

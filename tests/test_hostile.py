@@ -408,6 +408,8 @@ def _schema_answer(messages: list[Message], model: type[BaseModel]) -> Any:
             return names[: min(prop.get("maxItems", 4), 4)]
         if prop.get("type") == "string":
             return "cooperation"
+        if prop.get("type") == "boolean":
+            return True
         raise AssertionError(f"unexpected schema {prop}")
 
     return {k: value(p) for k, p in schema["properties"].items()}
