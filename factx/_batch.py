@@ -517,6 +517,10 @@ async def extract_many(
             await asyncio.sleep(throttle_delay * 2**retries)
             retries += 1
 
+    # Workers start as articles arrive, up to ``concurrency``: ten articles cost ten tasks,
+    # whatever the limit.
+    workers: list[asyncio.Task[None]] = []
+
     async def produce() -> None:
         it = _as_items(items)
         taken = 0
@@ -529,12 +533,14 @@ async def extract_many(
                     stats.skipped += 1
                     continue
                 taken += 1
+                if len(workers) < concurrency:
+                    workers.append(asyncio.create_task(work()))
                 await in_q.put(item)
         except asyncio.CancelledError:
             raise
         except Exception as e:  # e.g. MissingExtraError while reading: stop the run
             await out_q.put(_Raise(e))
-        for _ in range(concurrency):  # not on cancellation: nobody would take them
+        for _ in range(len(workers)):  # not on cancellation: nobody would take them
             await in_q.put(_END)
 
     async def work() -> None:
@@ -549,16 +555,15 @@ async def extract_many(
             stats.done += 1
             await out_q.put(record)
 
-    async def supervise(workers: list[asyncio.Task[None]]) -> None:
+    async def supervise() -> None:
         try:
+            await producer  # every worker is started once the producer is done
             await asyncio.gather(*workers)
         finally:
             await out_q.put(_END)
 
     producer = asyncio.create_task(produce())
-    workers = [asyncio.create_task(work()) for _ in range(concurrency)]
-    supervisor = asyncio.create_task(supervise(workers))
-    tasks = [producer, *workers, supervisor]
+    supervisor = asyncio.create_task(supervise())
     try:
         while True:
             out = await out_q.get()
@@ -570,6 +575,7 @@ async def extract_many(
         await producer
     finally:
         stats.finished = time.monotonic()
+        tasks = [producer, supervisor, *workers]
         for task in tasks:
             if not task.done():
                 task.cancel()

@@ -12,8 +12,13 @@ Resuming ``extract``: when ``-o OUT`` already exists (JSONL or JSON format), ids
 have a success record are skipped and new records are added to it; ids that only have error
 records are tried again, and their new record is appended after the old error record, so when
 reading the output **the last record per id wins** (see :func:`factx._io.load_results`). A
-partial last line left by a killed run is cut off before appending. CSV output is rewritten.
-Articles left unstarted by ``--max-cost`` have skipped records and are processed on resume.
+partial last line left by a killed run is cut off before appending. An existing ``OUT`` that is
+not factx's output (a line that is not a factx record, a last line that is not one cut short, a
+CSV without factx's header) is refused, untouched. JSON and CSV files are built at the end from
+a JSONL journal beside them (``.OUT.journal.jsonl``; they hold each id's final record), which a
+killed run leaves behind and a rerun resumes from. Articles left unstarted by ``--max-cost``
+have skipped records and are processed on resume. SIGTERM stops a run like Ctrl-C (what is
+finished is kept; exit 143).
 
 ``--engine ray`` runs the same job on a Ray cluster (extra ``ray``; see :mod:`factx._raycli`):
 it also reads Parquet and writes Parquet (a folder of part files), and resumes the same way.
@@ -29,8 +34,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import json
 import os
+import signal
+import stat
 import sys
 import time
 from collections.abc import Iterator
@@ -39,9 +47,17 @@ from typing import IO, Any
 from . import _io
 from ._batch import BatchStats, ResultCache, check_budget, extract_many
 from ._pricing import parse_price
-from .exceptions import ConfigError, FactxError
+from .exceptions import ConfigError, FactxError, InputError
 
 __all__ = ["main"]
+
+#: Most articles in flight at once that ``-j`` / ``FACTX_CONCURRENCY`` accepts.
+MAX_CONCURRENCY = 1024
+
+
+class Terminated(BaseException):
+    """The run got SIGTERM (handled like Ctrl-C)."""
+
 
 _SCHEMA_KINDS = {
     "article": "ArticleFacts",
@@ -123,7 +139,8 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         default=None,
         metavar="N",
-        help="articles in flight at once (env FACTX_CONCURRENCY, default 8)",
+        help=f"articles in flight at once, at most {MAX_CONCURRENCY} with the async engine "
+        "(env FACTX_CONCURRENCY, default 8)",
     )
     ex.add_argument(
         "--published",
@@ -151,6 +168,19 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="larger .txt/.md/.html files and longer JSONL lines become error records, "
         "unread (default 10,000,000)",
+    )
+    ex.add_argument(
+        "--max-tokens",
+        metavar="N",
+        help="token cap per article (prompt + completion, all chunks and re-asks); past it the "
+        "article fails with BudgetExceededError; 0 or 'none': no cap (default 200,000)",
+    )
+    ex.add_argument(
+        "--timeout",
+        type=float,
+        metavar="SECONDS",
+        help="seconds per request to the model server (openai / openai-compatible backends; "
+        "default 120)",
     )
     ex.add_argument(
         "--max-cost",
@@ -257,6 +287,9 @@ def main(
     except KeyboardInterrupt:
         print("\nfactx: interrupted; rerun the same command to resume", file=err)
         return 130
+    except Terminated:
+        print("\nfactx: terminated (SIGTERM); rerun the same command to resume", file=err)
+        return 143
     except BrokenPipeError:  # e.g. `factx extract ... | head`: stop quietly
         try:
             sys.stdout = open(os.devnull, "w")  # silence the flush at exit
@@ -299,12 +332,19 @@ def _extract(
         concurrency = 8 if env is None else env
     if concurrency < 1:
         raise ConfigError(f"concurrency must be at least 1, not {concurrency}")
+    if concurrency > MAX_CONCURRENCY and args.engine != "ray":  # Ray: spread over workers
+        raise ConfigError(
+            f"concurrency {concurrency:,} (-j / FACTX_CONCURRENCY) is over the maximum of "
+            f"{MAX_CONCURRENCY:,} articles in flight"
+        )
     if args.max_articles is not None and args.max_articles < 1:
         raise ConfigError("--max-articles must be at least 1")
     if args.max_file_bytes < 1:
         raise ConfigError("--max-file-bytes must be at least 1")
     if args.published is not None:
         _check_date(args.published)
+    if args.timeout is not None and not 0 < args.timeout < float("inf"):
+        raise ConfigError(f"--timeout must be a positive number of seconds, not {args.timeout}")
     fmt = args.format or _format_from_name(args.output)
     if args.engine != "ray" and fmt == "parquet":
         raise ConfigError("Parquet output needs --engine ray")
@@ -313,9 +353,9 @@ def _extract(
 
     parquet = frozenset({".parquet"}) if args.engine == "ray" else frozenset()
     sources = _io.expand_paths(args.paths, extra_suffixes=parquet)
-    if args.output:  # never read our own output (e.g. -o inside an input folder)
-        own = os.path.realpath(args.output)
-        sources = [s for s in sources if s.missing or not _is_within(s.path, own)]
+    if args.output:  # never read our own output or its journal (e.g. -o inside an input folder)
+        own = [os.path.realpath(args.output), os.path.realpath(_io.journal_path(args.output))]
+        sources = [s for s in sources if s.missing or not any(_is_within(s.path, o) for o in own)]
     if args.engine != "ray" and any(s.suffix == ".parquet" for s in sources):
         raise ConfigError("Parquet input needs --engine ray")
     if all(s.missing for s in sources):
@@ -329,6 +369,10 @@ def _extract(
     settings: dict[str, Any] = {}
     if args.base_url:
         settings["base_url"] = args.base_url
+    if args.timeout is not None:
+        _timeout_setting(args, backend, settings, err)
+    if args.max_tokens is not None:
+        settings["max_tokens_per_article"] = _max_tokens(args.max_tokens)
     prices = dict(parse_price(spec) for spec in args.price)
     extractor = Extractor(
         backend if backend is not None else args.backend,
@@ -342,7 +386,7 @@ def _extract(
 
     skip: set[str] = set()
     initial: list[Any] = []
-    if args.output and os.path.exists(args.output) and fmt in ("jsonl", "json"):
+    if args.output and fmt in ("jsonl", "json", "csv"):
         skip, initial = _resume_state(args.output, fmt, err, quiet=args.quiet)
     if args.engine == "ray":
         from ._raycli import RayJob
@@ -361,8 +405,13 @@ def _extract(
     stats = BatchStats(total=_count(sources))
     cache = None if args.no_cache else ResultCache(args.cache_dir)
     fields = _io.Fields(text=args.text_field, id=args.id_field, published=args.published_field)
+    renamed: list[tuple[str, str, str]] = []
     items = _io.read_sources(
-        sources, fields=fields, stdin=stdin, max_file_bytes=args.max_file_bytes
+        sources,
+        fields=fields,
+        stdin=stdin,
+        max_file_bytes=args.max_file_bytes,
+        on_rename=lambda old, new, where: renamed.append((old, new, where)),
     )
     show_progress = not (args.no_progress or args.quiet) and _isatty(err)
     writer = _io.make_writer(fmt, args.output, stream=out, initial=initial)
@@ -370,10 +419,33 @@ def _extract(
     texts: dict[str, str] = {}
     if args.html:
         items = _keep_texts(items, texts)
+    terminated = False
 
     async def run() -> None:
-        async with extractor:  # closes connections before the loop ends
-            await write_all()
+        nonlocal terminated
+        loop = asyncio.get_running_loop()
+        task = asyncio.current_task()
+
+        def on_sigterm() -> None:  # like Ctrl-C: stop, keep what is finished
+            nonlocal terminated
+            terminated = True
+            if task is not None:
+                task.cancel()
+
+        previous = signal.getsignal(signal.SIGTERM)
+        try:
+            loop.add_signal_handler(signal.SIGTERM, on_sigterm)
+            handled = True
+        except (NotImplementedError, RuntimeError, ValueError):  # Windows, not main thread
+            handled = False
+        try:
+            async with extractor:  # closes connections before the loop ends
+                await write_all()
+        finally:
+            if handled:
+                loop.remove_signal_handler(signal.SIGTERM)
+                if previous is not None:
+                    signal.signal(signal.SIGTERM, previous)  # the caller's, if it had one
 
     async def write_all() -> None:
         last = 0.0
@@ -389,7 +461,12 @@ def _extract(
             stats=stats,
             max_cost=args.max_cost,
         ):
-            writer.write(record)
+            try:
+                writer.write(record)
+            except BrokenPipeError:
+                raise
+            except OSError as e:  # e.g. the disk is full
+                raise _WriteFailed(e) from e
             if args.html:
                 written.append(record)
             if show_progress and time.monotonic() - last > 0.1:
@@ -398,17 +475,124 @@ def _extract(
                 err.flush()
 
     try:
-        with writer:
+        try:
             asyncio.run(run())
+        except BaseException as e:
+            writer.abort()  # keeps what is finished (JSON/CSV: built from the journal)
+            if isinstance(e, asyncio.CancelledError) and terminated:
+                raise Terminated() from None
+            raise
+        try:
+            writer.close()
+        except BrokenPipeError:
+            raise
+        except OSError as e:
+            raise _WriteFailed(e, building=True) from e
+    except _WriteFailed as e:
+        raise FactxError(_write_failure(e, writer, args.output, done_before=len(skip))) from None
     finally:
         if show_progress:
             err.write("\r\x1b[K")
             err.flush()
         if not args.quiet:
             print("factx: " + stats.summary(), file=err)
+            if renamed:
+                print("factx: " + _renamed_note(renamed), file=err)
     if args.html:
         _extract_report(args, fmt, texts, written, err)
     return 1 if stats.failed else 0
+
+
+class _WriteFailed(Exception):
+    """Writing the output failed (the disk is full, ...)."""
+
+    def __init__(self, error: OSError, *, building: bool = False) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.building = building
+
+
+def _write_failure(
+    failure: _WriteFailed, writer: _io.Writer, output: str | None, *, done_before: int
+) -> str:
+    """One honest paragraph: what failed, how many records are safe, what to do."""
+    e = failure.error
+    what = "the disk is full" if e.errno == errno.ENOSPC else (e.strerror or str(e))
+    n = writer.written
+    recs = f"{n:,} {'record' if n == 1 else 'records'} of this run"
+    before = f" (and {done_before:,} done before)" if done_before else ""
+    if isinstance(writer, _io.JournaledWriter):
+        if failure.building:
+            return (
+                f"cannot write {output}: {what}; all {recs}{before} are in its journal "
+                f"{writer.journal}; free some space and rerun the same command: it builds "
+                f"{output} from the journal"
+            )
+        built = (
+            f"{output} could not be built from them either"
+            if writer.build_error is not None
+            else f"{output} was built from them"
+        )
+        return (
+            f"cannot write to the journal {writer.journal} of {output}: {what}; {recs} were "
+            f"written whole before{before} and {built}; the record being written was not kept; "
+            "free some space and rerun the same command to resume"
+        )
+    if output is None:
+        return (
+            f"cannot write to standard output: {what}; {recs} were written whole before; the "
+            "record being written was not kept"
+        )
+    return (
+        f"cannot write {output}: {what}; {recs} were written whole before it{before}; the "
+        "record being written was not kept (no partial line is left); free some space and "
+        "rerun the same command to resume"
+    )
+
+
+def _renamed_note(renamed: list[tuple[str, str, str]]) -> str:
+    """Ids made unique: which ones and as what (a few shown)."""
+    n = len(renamed)
+    shown = "; ".join(f"{old!r} at {where} -> {new!r}" for old, new, where in renamed[:5])
+    more = f"; and {n - 5:,} more" if n > 5 else ""
+    return (
+        f"{n:,} {'id was' if n == 1 else 'ids were'} already used by an earlier input of this "
+        f"run and {'was' if n == 1 else 'were'} made unique in the output (FILE#ID, else the "
+        f"record's position): {shown}{more}."
+    )
+
+
+def _max_tokens(value: str) -> int | None:
+    """``--max-tokens``: a whole number of tokens; ``0`` or ``none`` for no cap."""
+    text = value.strip().lower()
+    if text in ("0", "none"):
+        return None
+    try:
+        n = int(text.replace("_", "").replace(",", ""))
+    except ValueError:
+        raise ConfigError(
+            f"--max-tokens {value!r} is not a whole number (0 or 'none' for no cap)"
+        ) from None
+    if n < 0:
+        raise ConfigError(f"--max-tokens must be at least 0 (0 or 'none': no cap), not {n}")
+    return n or None
+
+
+def _timeout_setting(
+    args: argparse.Namespace, backend: Any, settings: dict[str, Any], err: IO[str]
+) -> None:
+    """``--timeout``: a setting of the backends that make requests; a warning for the others."""
+    spec = backend if backend is not None else args.backend or os.environ.get("FACTX_BACKEND")
+    spec = spec or "local"
+    if isinstance(spec, str) and spec.partition(":")[0] != "local":
+        settings["timeout"] = args.timeout
+    elif not args.quiet:
+        why = (
+            "the local backend runs the model in this process and makes no requests"
+            if isinstance(spec, str)
+            else "a backend object takes no settings"
+        )
+        print(f"factx: warning: --timeout is ignored: {why}", file=err)
 
 
 def _extract_report(
@@ -487,12 +671,35 @@ def _format_from_name(path: str | None) -> str:
 
 
 def _resume_state(path: str, fmt: str, err: IO[str], *, quiet: bool) -> tuple[set[str], list[Any]]:
+    """Ids already done in ``path`` (or its journal) and, for JSON, the records to keep.
+
+    Raises:
+        ConfigError: ``path`` exists and is not factx's output (left untouched).
+    """
+    journal = _io.journal_path(path) if fmt in ("json", "csv") else None
     initial: list[Any] = []
+    where = path
     try:
-        if fmt == "json":
-            state, initial = _io.read_json_array_state(path)
+        if journal is not None and os.path.exists(journal):
+            state = _io.read_jsonl_state(journal, repair=True, strict=True)
+            where = f"{path} from its journal {journal}"
+        elif not os.path.exists(path):
+            return set(), []
+        elif fmt == "json":
+            state, initial = _io.read_json_array_state(path, strict=True)
+        elif fmt == "csv":
+            _io.check_csv_output(path)
+            if not quiet:
+                print(
+                    f"factx: {path} is rewritten (a CSV file cannot be resumed from, only its "
+                    "journal, which a finished run removes)",
+                    file=err,
+                )
+            return set(), []
         else:
-            state = _io.read_jsonl_state(path, repair=True)
+            state = _io.read_jsonl_state(path, repair=True, strict=True)
+    except InputError as e:
+        raise ConfigError(str(e)) from None
     except OSError as e:
         raise ConfigError(f"cannot resume from {path}: {e.strerror or e}") from None
     if not quiet:
@@ -503,9 +710,7 @@ def _resume_state(path: str, fmt: str, err: IO[str], *, quiet: bool) -> tuple[se
             notes.append(f"{len(state.skipped)} skipped before (cost budget), resuming")
         if state.truncated:
             notes.append(f"cut a partial last line of {state.truncated} bytes")
-        if state.bad_lines:
-            notes.append(f"{state.bad_lines} unreadable lines ignored")
-        print(f"factx: resuming {path}: {', '.join(notes)}", file=err)
+        print(f"factx: resuming {where}: {', '.join(notes)}", file=err)
     return state.done, initial
 
 
@@ -519,6 +724,8 @@ def _count(sources: list[_io.Source]) -> int | None:
             total += 1
             continue
         try:
+            if not stat.S_ISREG(os.stat(s.path).st_mode):  # a FIFO would block open()
+                raise OSError("not a regular file")
             with open(s.path, "rb") as fh:
                 total += sum(1 for line in fh if line.strip())
         except OSError:

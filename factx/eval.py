@@ -789,12 +789,13 @@ def _read_jsonl(
     except OSError as exc:
         raise EvalInputError(f"cannot read {what} file {path}: {exc}") from exc
     records = []
-    for lineno, line in enumerate(text.splitlines(), 1):
+    # "\n" only: str.splitlines() also cuts at U+2028, U+0085... which JSON strings hold raw
+    for lineno, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
         try:
             rec = json.loads(line)
-        except json.JSONDecodeError as exc:
+        except (ValueError, RecursionError) as exc:  # bad JSON, too deep, too many digits
             raise EvalInputError(f"{path}:{lineno}: malformed JSON in {what} file: {exc}") from exc
         if not isinstance(rec, dict):
             raise EvalInputError(f"{path}:{lineno}: expected a JSON object in {what} file")

@@ -117,13 +117,15 @@ def read_predictions(path: str | os.PathLike[str]) -> tuple[list[Entry], list[st
             raise InputError(f"{path}: invalid JSON at line {e.lineno}: {e.msg}") from None
         raw = [(f"{path}#{i}", rec) for i, rec in enumerate(array, 1)]
     else:
-        for n, line in enumerate(data.splitlines(), 1):
+        # "\n" only: str.splitlines() also cuts at U+2028, U+0085... which records hold raw
+        for n, line in enumerate(data.split("\n"), 1):
             if not line.strip():
                 continue
             try:
                 raw.append((f"{path}:{n}", json.loads(line)))
-            except json.JSONDecodeError as e:
-                problems.append(f"{path}:{n}: not JSON ({e.msg}); skipped")
+            except (ValueError, RecursionError) as e:  # bad JSON, too deep, too many digits
+                why = e.msg if isinstance(e, json.JSONDecodeError) else type(e).__name__
+                problems.append(f"{path}:{n}: not JSON ({why}); skipped")
     entries = entries_from_records(raw, problems)
     return entries, problems
 
@@ -210,7 +212,9 @@ class ArticleDirectory:
                 if not fragment and len(items) == 1:
                     return _text_of(items[0], source)
                 for item in items:
-                    if fragment and item.id.endswith("#" + fragment):
+                    # path#line3 / path#3 (a position), or path#ID: an id made unique by
+                    # its file (read alone, the record has its bare id)
+                    if fragment and (item.id.endswith("#" + fragment) or item.id == fragment):
                         return _text_of(item, source)
         record = self._record_index().get(source) or self._record_index().get(name)
         if record is None:
