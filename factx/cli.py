@@ -6,6 +6,7 @@
     factx schema [KIND]
     factx eval PREDICTIONS --gold GOLD ...
     factx view PREDICTIONS [--articles DIR] -o REPORT.html
+    factx export PREDICTIONS -o FACTS.csv|FACTS.parquet|FACTS.jsonl [--errors FILE]
     factx --version
 
 Resuming ``extract``: when ``-o OUT`` already exists (JSONL or JSON format), ids that already
@@ -205,6 +206,23 @@ def _parser() -> argparse.ArgumentParser:
     vw.add_argument("--text-field", default="text", metavar="F", help="JSON(L) text field")
     vw.add_argument("--id-field", default="id", metavar="F", help="JSON(L) id field")
     vw.add_argument("--debug", action="store_true", help="show tracebacks of errors")
+
+    xp = sub.add_parser(
+        "export",
+        help="write the facts of an output as a table, one row per fact",
+        description="Write one row per fact of a 'factx extract' output (JSONL or JSON) to CSV, "
+        "Parquet (needs pyarrow: pip install \"factx[parquet]\") or JSONL, without extracting "
+        "again. Error and skipped records go to --errors FILE, or are left out and counted.",
+    )
+    xp.add_argument("predictions", metavar="PREDICTIONS", help="output of 'factx extract'")
+    xp.add_argument(
+        "-o", "--output", required=True, metavar="OUT", help="OUT.csv, OUT.parquet or OUT.jsonl"
+    )
+    xp.add_argument(
+        "-f", "--format", choices=("csv", "parquet", "jsonl"), help="default: from -o's extension"
+    )
+    xp.add_argument("--errors", metavar="FILE", help="JSONL file for error and skipped records")
+    xp.add_argument("--debug", action="store_true", help="show tracebacks of errors")
     return parser
 
 
@@ -240,13 +258,15 @@ def main(
         return e.code if isinstance(e.code, int) else 2
     if args.command is None:
         parser.print_usage(err)
-        print("factx: error: a command is required (extract, schema, eval, view)", file=err)
+        print("factx: error: a command is required (extract, schema, eval, view, export)", file=err)
         return 2
     if args.command == "schema":
         return _schema(args.kind, out, err)
     try:
         if args.command == "view":
             return _view(args, err)
+        if args.command == "export":
+            return _export(args, err)
         return _extract(args, backend=backend, stdin=stdin, out=out, err=err)
     except FactxError as e:
         if args.debug:
@@ -458,6 +478,22 @@ def _view(args: argparse.Namespace, err: IO[str]) -> int:
     except OSError as e:
         raise ConfigError(f"cannot write the report {args.output}: {e.strerror or e}") from None
     for problem in skipped:
+        print(f"factx: warning: {problem}", file=err)
+    print("factx: " + result.summary(), file=err)
+    return 0
+
+
+def _export(args: argparse.Namespace, err: IO[str]) -> int:
+    from ._export import export
+    from .exceptions import InputError
+
+    try:
+        result = export(args.predictions, args.output, fmt=args.format, errors=args.errors)
+    except InputError as e:
+        raise ConfigError(str(e)) from None
+    except OSError as e:
+        raise ConfigError(f"cannot write {e.filename or args.output}: {e.strerror or e}") from None
+    for problem in result.problems:
         print(f"factx: warning: {problem}", file=err)
     print("factx: " + result.summary(), file=err)
     return 0
