@@ -23,7 +23,8 @@ The summary on stderr counts partial articles (a question failed, the rest of th
 extracted; the record has ``"partial": true`` and says why in ``warnings``) apart from failed
 ones. Exit codes: 0 all articles done (partial ones included), 1 some articles failed (the run
 still finished) or an unexpected error, 2 usage or configuration error (bad arguments, no
-inputs, bad settings).
+inputs, bad settings, an output extension that names no format, a predictions file that
+``view`` or ``export`` cannot read).
 """
 
 from __future__ import annotations
@@ -211,7 +212,7 @@ def _parser() -> argparse.ArgumentParser:
         "export",
         help="write the facts of an output as a table, one row per fact",
         description="Write one row per fact of a 'factx extract' output (JSONL or JSON) to CSV, "
-        "Parquet (needs pyarrow: pip install \"factx[parquet]\") or JSONL, without extracting "
+        'Parquet (needs pyarrow: pip install "factx[parquet]") or JSONL, without extracting '
         "again. Error and skipped records go to --errors FILE, or are left out and counted.",
     )
     xp.add_argument("predictions", metavar="PREDICTIONS", help="output of 'factx extract'")
@@ -461,8 +462,17 @@ def _keep_texts(items: Iterator[_io.InputItem], texts: dict[str, str]) -> Iterat
 
 def _view(args: argparse.Namespace, err: IO[str]) -> int:
     from . import report
+    from .exceptions import InputError
 
-    entries, skipped = report.read_predictions(args.predictions)
+    try:
+        entries, skipped = report.read_predictions(args.predictions)
+    except InputError as e:
+        raise ConfigError(str(e)) from None
+    if not entries and skipped:  # e.g. a CSV: not one line of it is a record
+        raise ConfigError(
+            f"{args.predictions}: no factx records in it (view reads the JSONL or JSON output "
+            f"of 'factx extract'); first problem: {skipped[0]}"
+        )
     fields = _io.Fields(text=args.text_field, id=args.id_field)
     if args.articles and not os.path.exists(args.articles):
         raise ConfigError(f"--articles {args.articles}: no such file or directory")
@@ -514,12 +524,25 @@ def _check_date(value: str) -> None:
         raise ConfigError(f"--published {value!r} is not a date (YYYY-MM-DD)") from None
 
 
+_OUTPUT_SUFFIXES = {".jsonl": "jsonl", ".json": "json", ".csv": "csv", ".parquet": "parquet"}
+
+
 def _format_from_name(path: str | None) -> str:
-    if path:
-        suffix = os.path.splitext(path)[1].lower()
-        if suffix in (".json", ".csv", ".parquet"):
-            return suffix[1:]
-    return "jsonl"
+    """The output format named by ``-o``'s extension (JSONL for stdout).
+
+    Raises:
+        ConfigError: any other extension, or none: never guessed (``--format`` says it).
+    """
+    if not path:
+        return "jsonl"
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix not in _OUTPUT_SUFFIXES:
+        shown = f"extension {suffix!r}" if suffix else "no extension"
+        raise ConfigError(
+            f"-o {path}: cannot tell the output format ({shown}): use .jsonl, .json, .csv or "
+            ".parquet (--engine ray), or say it with --format"
+        )
+    return _OUTPUT_SUFFIXES[suffix]
 
 
 def _resume_state(path: str, fmt: str, err: IO[str], *, quiet: bool) -> tuple[set[str], list[Any]]:
