@@ -17,7 +17,6 @@ import factx
 from factx import Extractor
 from factx._batch import ResultCache, extract_many
 from factx._io import InputItem
-from factx._provenance import pipeline_version, server_host
 from factx.backends import FakeBackend, OpenAIBackend
 from factx.cli import main
 from factx.exceptions import BackendError
@@ -34,6 +33,12 @@ ANSWER = {
     "quotes": [],
 }
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def pipeline_version() -> str:
+    from factx._provenance import pipeline_version
+
+    return pipeline_version()
 
 
 def test_extract_records_provenance() -> None:
@@ -65,6 +70,8 @@ def test_server_host_only_never_credentials_or_path() -> None:
     dumped = facts.model_dump_json()
     for secret in ("alice", "s3cret", "k3y", "sk-abcdefgh", "/v1"):
         assert secret not in dumped
+    from factx._provenance import server_host
+
     assert server_host("http://[::1]:8000/v1") == "[::1]:8000"
     assert server_host("not a url") is None
 
