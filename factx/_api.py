@@ -15,7 +15,7 @@ import inspect
 import os
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Collection, Coroutine, Iterable, Mapping
+from collections.abc import AsyncGenerator, Callable, Collection, Coroutine, Iterable, Mapping
 from contextlib import aclosing
 from datetime import date
 from pathlib import Path
@@ -185,7 +185,10 @@ class Extractor:
             warnings=session.warnings,
             partial=session.partial,
             provenance=provenance(self, text),
-            **facts,
+            visits=facts["visits"],
+            agreements=facts["agreements"],
+            statements=facts["statements"],
+            quotes=facts["quotes"],
         )
         result._keep_text(text)  # for the notebook view (ArticleFacts._repr_html_)
         return result
@@ -219,7 +222,7 @@ class Extractor:
         max_articles: int | None = None,
         skip_ids: Collection[str] = frozenset(),
         stats: BatchStats | None = None,
-    ) -> AsyncIterator[Record]:
+    ) -> AsyncGenerator[Record, None]:
         """Extract many articles concurrently, yielding one record per article.
 
         The engine of ``factx extract``: bounded concurrency that halves on HTTP 429 and
@@ -520,7 +523,7 @@ async def aextract_many(
     language: str | None = None,
     max_cost: float | None = None,
     **settings: Any,
-) -> AsyncIterator[Record]:
+) -> AsyncGenerator[Record, None]:
     """Async twin of :func:`extract_many`: records as articles finish (``ordered=True``: in
     input order). The extractor it builds is closed when the iteration ends."""
     async with Extractor(backend, **settings) as extractor:

@@ -26,7 +26,7 @@ import os
 import tempfile
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Collection, Iterable, Iterator, Mapping
+from collections.abc import AsyncGenerator, Collection, Iterable, Iterator, Mapping
 from contextlib import aclosing
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -445,7 +445,7 @@ async def extract_many(
     max_throttle_retries: int = 6,
     throttle_delay: float = 1.0,
     max_cost: float | None = None,
-) -> AsyncIterator[dict[str, Any]]:
+) -> AsyncGenerator[dict[str, Any], None]:
     """Extract the facts of many articles concurrently, yielding one record per article.
 
     Args:
@@ -516,7 +516,7 @@ async def run_batch(
     max_throttle_retries: int = 6,
     throttle_delay: float = 1.0,
     max_cost: float | None = None,
-) -> AsyncIterator[tuple[int, dict[str, Any]]]:
+) -> AsyncGenerator[tuple[int, dict[str, Any]], None]:
     """:func:`extract_many` yielding ``(position, record)``: ``position`` counts the inputs
     processed (those in ``skip_ids`` are not), from 0, so records can be put in input order."""
     if concurrency < 1:
