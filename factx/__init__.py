@@ -1,6 +1,6 @@
 """factx: structured, verifiable facts from news articles."""
 
-from ._api import Extractor, aextract, extract
+from ._api import Extractor, aextract, aextract_many, extract, extract_many
 from .exceptions import (
     BackendError,
     BudgetExceededError,
@@ -12,7 +12,16 @@ from .exceptions import (
     MissingKeyError,
     UnknownBackendError,
 )
-from .models import Agreement, ArticleFacts, Quote, Span, Statement, Usage, Visit
+from .models import (
+    Agreement,
+    ArticleFacts,
+    Provenance,
+    Quote,
+    Span,
+    Statement,
+    Usage,
+    Visit,
+)
 
 __version__ = "0.1.0"
 
@@ -28,6 +37,7 @@ __all__ = [
     "InputError",
     "MissingExtraError",
     "MissingKeyError",
+    "Provenance",
     "Quote",
     "Span",
     "Statement",
@@ -36,5 +46,7 @@ __all__ = [
     "Visit",
     "__version__",
     "aextract",
+    "aextract_many",
     "extract",
+    "extract_many",
 ]

@@ -1,23 +1,42 @@
-"""The public calls: ``extract`` / ``aextract`` over a reusable ``Extractor``."""
+"""The public calls: ``extract`` / ``aextract`` and the batch calls ``extract_many`` /
+``aextract_many``, over a reusable ``Extractor``.
+
+The blocking calls work with or without a running event loop: without one they run their own
+(``asyncio.run``); inside one (Jupyter, IPython, an async web handler) they run a private loop
+in a worker thread and wait for it, so they block the caller's loop meanwhile (use the ``a``
+calls there to keep it responsive).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import inspect
 import os
+import threading
 import time
-from collections.abc import Mapping
+from collections.abc import AsyncGenerator, Callable, Collection, Coroutine, Iterable, Mapping
+from contextlib import aclosing
 from datetime import date
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
 from . import _pipeline
 from ._article import Article, Block
+from ._batch import BatchInput, BatchStats, ResultCache, run_batch
 from ._chunk import plan_chunks, run_chunked
 from ._ground import Grounder
 from ._pricing import FREE, Price, PriceLike, PriceTable
+from ._provenance import provenance
 from ._session import Session, Settings
 from .backends import Backend, resolve_backend
 from .exceptions import ConfigError, ExtractionError, InputError
 from .models import ArticleFacts
+
+T = TypeVar("T")
+Record = dict[str, Any]
+OnResult = Callable[[Record], Any]
+CacheLike = bool | str | os.PathLike[str] | ResultCache | None
 
 _KINDS = ("quotes", "statements", "visits", "agreements")
 _DEFAULT_MAX_CHARS = 2_000_000
@@ -158,25 +177,157 @@ class Extractor:
             if price is not None:
                 usage = session.usage
                 usage.cost_usd = price.cost(usage.prompt_tokens, usage.completion_tokens)
-        return ArticleFacts(
+        result = ArticleFacts(
             source=source,
             published=article.published.isoformat() if article.published else None,
             language=article.language,
             usage=session.usage,
             warnings=session.warnings,
             partial=session.partial,
-            **facts,
+            provenance=provenance(self, text),
+            visits=facts["visits"],
+            agreements=facts["agreements"],
+            statements=facts["statements"],
+            quotes=facts["quotes"],
         )
+        result._keep_text(text)  # for the notebook view (ArticleFacts._repr_html_)
+        return result
 
     def extract(self, text: str, **kwargs: Any) -> ArticleFacts:
-        """Blocking twin of :meth:`aextract` (not for use inside a running event loop)."""
-        return asyncio.run(self._extract_in_own_loop(text, **kwargs))
+        """Blocking twin of :meth:`aextract`.
 
-    async def _extract_in_own_loop(self, text: str, **kwargs: Any) -> ArticleFacts:
+        Works inside a running event loop too (Jupyter, IPython, an async handler): the
+        extraction then runs on a private loop in a worker thread while this call waits,
+        blocking the caller's loop meanwhile (``await aextract(...)`` keeps it free).
+        """
+        return _run_blocking(lambda: self._in_own_loop(self.aextract(text, **kwargs)))
+
+    async def _in_own_loop(self, work: Coroutine[Any, Any, T]) -> T:
         try:
-            return await self.aextract(text, **kwargs)
+            return await work
         finally:
             await self.aclose()  # the loop ends with this call: close its connections now
+
+    async def aextract_many(
+        self,
+        items: Iterable[BatchInput],
+        *,
+        concurrency: int = 8,
+        ordered: bool = False,
+        on_result: OnResult | None = None,
+        cache: CacheLike = None,
+        published: date | str | None = None,
+        language: str | None = None,
+        max_cost: float | None = None,
+        max_articles: int | None = None,
+        skip_ids: Collection[str] = frozenset(),
+        stats: BatchStats | None = None,
+    ) -> AsyncGenerator[Record, None]:
+        """Extract many articles concurrently, yielding one record per article.
+
+        The engine of ``factx extract``: bounded concurrency that halves on HTTP 429 and
+        creeps back, one article's failure never stops the run, optional result cache and
+        cost budget. Records are the lines ``factx extract`` writes (JSON data): a success is
+        ``ArticleFacts`` data (``ArticleFacts.model_validate(record)`` gives the object back)
+        with ``source`` = the input's id; a failure is ``{"source", "error": {"type",
+        "message"}, "provenance"}``; with ``max_cost``, an article not started is
+        ``{"source", "skipped": {"reason": "budget", "message"}, "provenance"}``.
+
+        Args:
+            items: article texts (ids ``"0"``, ``"1"``, ... by position), mappings with
+                ``text`` and optionally ``id``, ``published``, ``url``, ``title`` (e.g.
+                ``df.to_dict("records")``), or ``factx._io.InputItem``; read lazily.
+            concurrency: most articles in flight at once (1 for the embedded model).
+            ordered: False (default): records come as articles finish; True: in input order
+                (a finished article waits for the earlier ones).
+            on_result: called with each record as soon as its article finishes, in
+                completion order whatever ``ordered`` says (a progress bar:
+                ``on_result=lambda r: bar.update()``); may be a coroutine function. It runs
+                on the event loop: keep it quick. An exception it raises stops the run.
+            cache: True for the result cache in ``~/.cache/factx/results`` (``FACTX_CACHE_DIR``),
+                a folder path, or a ``ResultCache``; None/False (default): no cache.
+            published: publication date for inputs that carry none.
+            language: ISO 639-1 code for every article (default: detected per article).
+            max_cost: US dollars; once spent, no article starts (the rest get skipped
+                records). Needs the model's price.
+            max_articles: stop after this many articles.
+            skip_ids: ids not to process (they get no record).
+            stats: a ``factx._batch.BatchStats`` updated live.
+
+        Raises:
+            ConfigError: ``max_cost`` without a known price; ``concurrency`` below 1.
+        """
+        if concurrency < 1:
+            raise ConfigError(f"concurrency must be at least 1, not {concurrency}")
+        if isinstance(published, date):
+            published = published.isoformat()
+        run = run_batch(
+            items,
+            self,
+            concurrency=concurrency,
+            cache=_cache(cache),
+            skip_ids=skip_ids,
+            max_articles=max_articles,
+            published=published,
+            language=language,
+            stats=stats,
+            max_cost=max_cost,
+        )
+        waiting: dict[int, Record] = {}
+        next_position = 0
+        async with aclosing(run):  # leaving the loop early cancels the work in flight
+            async for position, record in run:
+                if on_result is not None:
+                    called = on_result(record)
+                    if inspect.isawaitable(called):
+                        await called
+                if not ordered:
+                    yield record
+                    continue
+                waiting[position] = record
+                while next_position in waiting:
+                    yield waiting.pop(next_position)
+                    next_position += 1
+        for position in sorted(waiting):  # defensive: every position has a record
+            yield waiting[position]
+
+    def extract_many(
+        self,
+        items: Iterable[BatchInput],
+        *,
+        concurrency: int = 8,
+        on_result: OnResult | None = None,
+        cache: CacheLike = None,
+        published: date | str | None = None,
+        language: str | None = None,
+        max_cost: float | None = None,
+        max_articles: int | None = None,
+        skip_ids: Collection[str] = frozenset(),
+        stats: BatchStats | None = None,
+    ) -> list[Record]:
+        """Blocking twin of :meth:`aextract_many`: the list of records, in input order.
+
+        ``on_result`` is still called as each article finishes (completion order). Works
+        inside a running event loop too (see :meth:`extract`).
+        """
+
+        async def collect() -> list[Record]:
+            run = self.aextract_many(
+                items,
+                concurrency=concurrency,
+                ordered=True,
+                on_result=on_result,
+                cache=cache,
+                published=published,
+                language=language,
+                max_cost=max_cost,
+                max_articles=max_articles,
+                skip_ids=skip_ids,
+                stats=stats,
+            )
+            return [record async for record in run]
+
+        return _run_blocking(lambda: self._in_own_loop(collect()))
 
     async def aclose(self) -> None:
         """Close the backend's connections (the extractor stays usable: the next call
@@ -191,6 +342,64 @@ class Extractor:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
+
+
+def _cache(cache: CacheLike) -> ResultCache | None:
+    if cache is None or cache is False:
+        return None
+    if cache is True:
+        return ResultCache()
+    if isinstance(cache, ResultCache):
+        return cache
+    if isinstance(cache, (str, os.PathLike)):
+        return ResultCache(Path(cache))
+    raise ConfigError(f"cache must be True, a folder or a ResultCache, not {type(cache).__name__}")
+
+
+def _run_blocking(start: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run the coroutine ``start()`` to completion from synchronous code.
+
+    Without a running event loop in this thread: ``asyncio.run``. With one (Jupyter, IPython,
+    an async web handler), ``asyncio.run`` would refuse, so the coroutine runs on a private loop
+    in a worker thread (with this thread's context variables) and this thread waits for it.
+    Ctrl-C while waiting cancels the work and waits for it to wind down.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(start())
+    outcome: dict[str, Any] = {}
+    started = threading.Event()
+
+    async def main() -> T:
+        outcome["loop"] = asyncio.get_running_loop()
+        outcome["task"] = asyncio.current_task()
+        started.set()
+        return await start()
+
+    def target() -> None:
+        try:
+            outcome["value"] = asyncio.run(main())
+        except BaseException as e:  # handed to the waiting thread
+            outcome["error"] = e
+        finally:
+            started.set()
+
+    context = contextvars.copy_context()
+    worker = threading.Thread(target=context.run, args=(target,), name="factx-loop", daemon=True)
+    worker.start()
+    try:
+        worker.join()
+    except BaseException:  # KeyboardInterrupt: stop the work, then let the interrupt through
+        started.wait()
+        loop, task = outcome.get("loop"), outcome.get("task")
+        if loop is not None and task is not None:
+            loop.call_soon_threadsafe(task.cancel)
+        worker.join()
+        raise
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]  # type: ignore[no-any-return]
 
 
 def _max_article_chars(value: int | None) -> int:
@@ -272,3 +481,62 @@ async def aextract(
     return await Extractor(backend, **settings).aextract(
         text, published=published, source=source, language=language
     )
+
+
+def extract_many(
+    items: Iterable[BatchInput],
+    *,
+    backend: str | Backend | None = None,
+    concurrency: int = 8,
+    on_result: OnResult | None = None,
+    cache: CacheLike = None,
+    published: date | str | None = None,
+    language: str | None = None,
+    max_cost: float | None = None,
+    **settings: Any,
+) -> list[Record]:
+    """Extract many articles at once; the records in input order.
+
+    ``settings`` go to :class:`Extractor`; the rest as in :meth:`Extractor.aextract_many`.
+    Works inside a running event loop too (see :meth:`Extractor.extract`).
+    """
+    return Extractor(backend, **settings).extract_many(
+        items,
+        concurrency=concurrency,
+        on_result=on_result,
+        cache=cache,
+        published=published,
+        language=language,
+        max_cost=max_cost,
+    )
+
+
+async def aextract_many(
+    items: Iterable[BatchInput],
+    *,
+    backend: str | Backend | None = None,
+    concurrency: int = 8,
+    ordered: bool = False,
+    on_result: OnResult | None = None,
+    cache: CacheLike = None,
+    published: date | str | None = None,
+    language: str | None = None,
+    max_cost: float | None = None,
+    **settings: Any,
+) -> AsyncGenerator[Record, None]:
+    """Async twin of :func:`extract_many`: records as articles finish (``ordered=True``: in
+    input order). The extractor it builds is closed when the iteration ends."""
+    async with Extractor(backend, **settings) as extractor:
+        run = extractor.aextract_many(
+            items,
+            concurrency=concurrency,
+            ordered=ordered,
+            on_result=on_result,
+            cache=cache,
+            published=published,
+            language=language,
+            max_cost=max_cost,
+        )
+        async with aclosing(run):
+            async for record in run:
+                yield record

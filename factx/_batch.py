@@ -1,6 +1,8 @@
 """Many articles at once: bounded, adaptive concurrency, a result cache and run statistics.
 
-:func:`extract_many` is the engine behind ``factx extract``; library users call it directly::
+:func:`extract_many` is the engine behind ``factx extract`` and behind the public batch calls
+(:meth:`factx.Extractor.aextract_many` / :meth:`~factx.Extractor.extract_many`,
+:func:`factx.extract_many`), which library users call::
 
     extractor = Extractor("openai:gpt-4o-mini")
     async for record in extract_many(iter_inputs(["articles/"]), extractor, concurrency=16):
@@ -8,6 +10,8 @@
 
 Each article gives one record (a dict; see :mod:`factx._io`), yielded as soon as it finishes
 (not in input order). One article's failure never stops the run: it becomes an error record.
+Every record carries ``provenance`` (see :mod:`factx._provenance`); a success served from the
+cache has ``"cached": true``.
 With ``max_cost`` the run stops starting articles once that many dollars are spent; articles
 not started become skipped records (``{"source", "skipped": {"reason": "budget", ...}}``) that
 a resumed run processes.
@@ -22,13 +26,16 @@ import os
 import tempfile
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Collection, Iterable, Iterator
+from collections.abc import AsyncGenerator, Collection, Iterable, Iterator, Mapping
+from contextlib import aclosing
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._io import InputItem, error_record, skipped_record
-from .exceptions import BackendError, ConfigError, ExtractionError, FactxError
+from ._provenance import cache_identity, provenance
+from .exceptions import BackendError, ConfigError, ExtractionError, FactxError, InputError
 from .models import ArticleFacts, Usage
 
 if TYPE_CHECKING:
@@ -37,20 +44,16 @@ if TYPE_CHECKING:
 __all__ = [
     "KINDS",
     "AdaptiveLimiter",
+    "BatchInput",
     "BatchStats",
     "ResultCache",
     "check_budget",
     "default_cache_dir",
     "extract_many",
+    "run_batch",
 ]
 
 KINDS = ("visits", "agreements", "statements", "quotes")
-
-
-def _version() -> str:
-    from . import __version__  # late: factx/__init__ may import this module
-
-    return __version__
 
 
 # --------------------------------------------------------------------------------------------
@@ -72,9 +75,13 @@ def default_cache_dir() -> Path:
 class ResultCache:
     """Successful results on disk, keyed by what determines them.
 
-    The key is the sha256 of the article text, publication date, language, factx version,
-    backend model name and strategy; a hit costs no model call. Entries are written atomically
-    (temporary file + rename), so concurrent runs can share a cache. Only successes are stored.
+    The key is the sha256 of the article text, publication date and language given, and the
+    run's identity (:func:`factx._provenance.cache_identity`): factx version, pipeline version
+    (prompts, rules, language data), backend provider, server URL (without credentials), model
+    and its settings, strategy, and the extractor's settings that change an answer. So two
+    servers that call their model by the same name never share answers. A hit costs no model
+    call. Entries are written atomically (temporary file + rename), so concurrent runs can
+    share a cache. Only successes are stored.
 
     Args:
         directory: where entries live (default :func:`default_cache_dir`).
@@ -91,15 +98,14 @@ class ResultCache:
         text: str,
         *,
         published: str | None,
-        model: str,
-        strategy: str,
+        identity: Mapping[str, Any],
         language: str | None = None,
-        version: str | None = None,
     ) -> str:
-        """The hex sha256 naming an entry."""
-        parts = [text, published, language, version or _version(), model, strategy]
-        blob = json.dumps(parts, ensure_ascii=False).encode("utf-8")
-        return hashlib.sha256(blob).hexdigest()
+        """The hex sha256 naming an entry; ``identity`` is :func:`cache_identity` of the
+        extractor."""
+        parts = [text, published, language, identity]
+        blob = json.dumps(parts, ensure_ascii=False, sort_keys=True, default=str)
+        return hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()
 
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.json"
@@ -360,9 +366,52 @@ class _Raise:
     error: BaseException
 
 
-def _as_items(items: Iterable[InputItem | str]) -> Iterator[InputItem]:
+BatchInput = InputItem | str | Mapping[str, Any]
+"""One article of a batch: its text (id: its position, ``"0"``, ``"1"``, ...), a mapping with
+``text`` and optionally ``id``, ``published``, ``url``, ``title`` (e.g. a row of
+``DataFrame.to_dict("records")``), or an :class:`~factx._io.InputItem`."""
+
+
+def _as_items(items: Iterable[BatchInput]) -> Iterator[InputItem]:
     for i, item in enumerate(items):
-        yield item if isinstance(item, InputItem) else InputItem(str(i), text=item)
+        if isinstance(item, InputItem):
+            yield item
+        elif isinstance(item, Mapping):
+            yield _mapping_item(item, i)
+        elif isinstance(item, str):
+            yield InputItem(str(i), text=item)
+        else:
+            kind = "no text" if item is None else f"a {type(item).__name__}, not text"
+            yield InputItem(str(i), error=InputError(f"input {i} is {kind}"))
+
+
+def _mapping_item(row: Mapping[str, Any], i: int) -> InputItem:
+    ident = row.get("id")
+    item = InputItem(
+        str(i) if ident is None else str(ident),
+        published=_date_str(row.get("published")),
+        url=_opt_str(row.get("url")),
+        title=_opt_str(row.get("title")),
+    )
+    text = row.get("text")
+    if isinstance(text, str):
+        item.text = text
+    else:
+        kind = "missing" if text is None else f"a {type(text).__name__}, not text"
+        item.error = InputError(f"input {item.id}: 'text' is {kind}")
+    return item
+
+
+def _date_str(value: Any) -> str | None:
+    if value is None or value != value:  # None, NaN/NaT
+        return None
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()[:10]
+    return str(value)
+
+
+def _opt_str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def check_budget(max_cost: float, extractor: Extractor) -> None:
@@ -382,7 +431,7 @@ def check_budget(max_cost: float, extractor: Extractor) -> None:
 
 
 async def extract_many(
-    items: Iterable[InputItem | str],
+    items: Iterable[BatchInput],
     extractor: Extractor,
     *,
     concurrency: int = 8,
@@ -396,13 +445,13 @@ async def extract_many(
     max_throttle_retries: int = 6,
     throttle_delay: float = 1.0,
     max_cost: float | None = None,
-) -> AsyncIterator[dict[str, Any]]:
+) -> AsyncGenerator[dict[str, Any], None]:
     """Extract the facts of many articles concurrently, yielding one record per article.
 
     Args:
-        items: :class:`~factx._io.InputItem` (e.g. from :func:`~factx._io.iter_inputs`) or
-            plain strings (ids ``"0"``, ``"1"``, ...); consumed lazily, so a generator of
-            100k articles is fine.
+        items: :class:`~factx._io.InputItem` (e.g. from :func:`~factx._io.iter_inputs`),
+            plain strings (ids ``"0"``, ``"1"``, ...) or mappings (see :data:`BatchInput`);
+            consumed lazily, so a generator of 100k articles is fine.
         extractor: the :class:`~factx.Extractor` to use.
         concurrency: most articles in flight at once (the number of workers).
         cache: a :class:`ResultCache`, or None for no caching.
@@ -432,6 +481,44 @@ async def extract_many(
         MissingExtraError: reading an input needed a missing optional dependency.
         KeyboardInterrupt, asyncio.CancelledError: propagate; work in flight is cancelled.
     """
+    run = run_batch(
+        items,
+        extractor,
+        concurrency=concurrency,
+        cache=cache,
+        skip_ids=skip_ids,
+        max_articles=max_articles,
+        published=published,
+        language=language,
+        stats=stats,
+        increase_after=increase_after,
+        max_throttle_retries=max_throttle_retries,
+        throttle_delay=throttle_delay,
+        max_cost=max_cost,
+    )
+    async with aclosing(run):  # leaving early cancels the work in flight now, not at GC
+        async for _, record in run:
+            yield record
+
+
+async def run_batch(
+    items: Iterable[BatchInput],
+    extractor: Extractor,
+    *,
+    concurrency: int = 8,
+    cache: ResultCache | None = None,
+    skip_ids: Collection[str] = frozenset(),
+    max_articles: int | None = None,
+    published: str | None = None,
+    language: str | None = None,
+    stats: BatchStats | None = None,
+    increase_after: int = 10,
+    max_throttle_retries: int = 6,
+    throttle_delay: float = 1.0,
+    max_cost: float | None = None,
+) -> AsyncGenerator[tuple[int, dict[str, Any]], None]:
+    """:func:`extract_many` yielding ``(position, record)``: ``position`` counts the inputs
+    processed (those in ``skip_ids`` are not), from 0, so records can be put in input order."""
     if concurrency < 1:
         raise ValueError("concurrency must be at least 1")
     # An in-process model answers one question at a time and keeps one article's prefix in
@@ -444,16 +531,22 @@ async def extract_many(
     stats = stats if stats is not None else BatchStats()
     limiter = AdaptiveLimiter(concurrency, increase_after=increase_after)
     stats.concurrency = stats.lowest_concurrency = concurrency
-    model = str(getattr(extractor.backend, "model", type(extractor.backend).__name__))
-    strategy = extractor.strategy
-    in_q: asyncio.Queue[InputItem | _End] = asyncio.Queue(maxsize=2 * concurrency)
-    out_q: asyncio.Queue[dict[str, Any] | _End | _Raise] = asyncio.Queue(maxsize=2 * concurrency)
+    identity = cache_identity(extractor) if cache is not None else {}
+    in_q: asyncio.Queue[tuple[int, InputItem] | _End] = asyncio.Queue(maxsize=2 * concurrency)
+    out_q: asyncio.Queue[tuple[int, dict[str, Any]] | _End | _Raise] = asyncio.Queue(
+        maxsize=2 * concurrency
+    )
 
-    def fail(item_id: str, error: BaseException, usage: Usage | None = None) -> dict[str, Any]:
+    def provenance_of(item: InputItem) -> dict[str, Any]:
+        return provenance(extractor, item.text).model_dump(mode="json")
+
+    def fail(item: InputItem, error: BaseException, usage: Usage | None = None) -> dict[str, Any]:
         stats.failed += 1
         stats.errors[type(error).__name__] += 1
         stats.add_usage(usage)
-        return error_record(item_id, error)
+        record = error_record(item.id, error)
+        record["provenance"] = provenance_of(item)
+        return record
 
     def success(item: InputItem, facts: ArticleFacts) -> dict[str, Any]:
         record = facts.model_dump(mode="json")
@@ -470,17 +563,16 @@ async def extract_many(
 
     async def process(item: InputItem) -> dict[str, Any]:
         if item.error is not None or item.text is None:
-            return fail(item.id, item.error or FactxError("no text"))
+            return fail(item, item.error or FactxError("no text"))
         when = item.published or published
         key = None
         if cache is not None:
-            key = cache.key(
-                item.text, published=when, model=model, strategy=strategy, language=language
-            )
+            key = cache.key(item.text, published=when, identity=identity, language=language)
             hit = cache.get(key)
             if hit is not None:
                 stats.cached += 1
                 hit.usage = Usage(model=hit.usage.model)
+                hit.cached = True
                 return success(item, hit)
         retries = 0
         while True:
@@ -488,23 +580,25 @@ async def extract_many(
             try:
                 if budget_spent():  # checked when the article would start, retries included
                     stats.budget_skipped += 1
-                    return skipped_record(item.id, "budget", f"cost budget ${max_cost} spent")
+                    record = skipped_record(item.id, "budget", f"cost budget ${max_cost} spent")
+                    record["provenance"] = provenance_of(item)
+                    return record
                 facts = await extractor.aextract(
                     item.text, published=when, source=item.id, language=language
                 )
             except BackendError as e:
                 if e.status_code != 429:
-                    return fail(item.id, e)
+                    return fail(item, e)
                 stats.throttled += 1
                 limiter.throttled(epoch)
                 stats.concurrency = limiter.limit
                 stats.lowest_concurrency = limiter.lowest
                 if retries >= max_throttle_retries:
-                    return fail(item.id, e)
+                    return fail(item, e)
             except ExtractionError as e:
-                return fail(item.id, e, e.usage)
+                return fail(item, e, e.usage)
             except Exception as e:  # FactxError or a bug: one article, one error record
-                return fail(item.id, e)
+                return fail(item, e)
             else:
                 limiter.succeeded()
                 stats.concurrency = limiter.limit
@@ -532,10 +626,10 @@ async def extract_many(
                 if item.id in skip_ids:
                     stats.skipped += 1
                     continue
-                taken += 1
                 if len(workers) < concurrency:
                     workers.append(asyncio.create_task(work()))
-                await in_q.put(item)
+                await in_q.put((taken, item))
+                taken += 1
         except asyncio.CancelledError:
             raise
         except Exception as e:  # e.g. MissingExtraError while reading: stop the run
@@ -545,15 +639,16 @@ async def extract_many(
 
     async def work() -> None:
         while True:
-            item = await in_q.get()
-            if isinstance(item, _End):
+            got = await in_q.get()
+            if isinstance(got, _End):
                 return
+            position, item = got
             try:
                 record = await process(item)
             except Exception as e:  # defensive: process() turns failures into records
-                record = fail(item.id, e)
+                record = fail(item, e)
             stats.done += 1
-            await out_q.put(record)
+            await out_q.put((position, record))
 
     async def supervise() -> None:
         try:

@@ -6,6 +6,7 @@
     factx schema [KIND]
     factx eval PREDICTIONS --gold GOLD ...
     factx view PREDICTIONS [--articles DIR] -o REPORT.html
+    factx export PREDICTIONS -o FACTS.csv|FACTS.parquet|FACTS.jsonl [--errors FILE]
     factx --version
 
 Resuming ``extract``: when ``-o OUT`` already exists (JSONL or JSON format), ids that already
@@ -27,7 +28,8 @@ The summary on stderr counts partial articles (a question failed, the rest of th
 extracted; the record has ``"partial": true`` and says why in ``warnings``) apart from failed
 ones. Exit codes: 0 all articles done (partial ones included), 1 some articles failed (the run
 still finished) or an unexpected error, 2 usage or configuration error (bad arguments, no
-inputs, bad settings).
+inputs, bad settings, an output extension that names no format, a predictions file that
+``view`` or ``export`` cannot read).
 """
 
 from __future__ import annotations
@@ -235,6 +237,23 @@ def _parser() -> argparse.ArgumentParser:
     vw.add_argument("--text-field", default="text", metavar="F", help="JSON(L) text field")
     vw.add_argument("--id-field", default="id", metavar="F", help="JSON(L) id field")
     vw.add_argument("--debug", action="store_true", help="show tracebacks of errors")
+
+    xp = sub.add_parser(
+        "export",
+        help="write the facts of an output as a table, one row per fact",
+        description="Write one row per fact of a 'factx extract' output (JSONL or JSON) to CSV, "
+        'Parquet (needs pyarrow: pip install "factx[parquet]") or JSONL, without extracting '
+        "again. Error and skipped records go to --errors FILE, or are left out and counted.",
+    )
+    xp.add_argument("predictions", metavar="PREDICTIONS", help="output of 'factx extract'")
+    xp.add_argument(
+        "-o", "--output", required=True, metavar="OUT", help="OUT.csv, OUT.parquet or OUT.jsonl"
+    )
+    xp.add_argument(
+        "-f", "--format", choices=("csv", "parquet", "jsonl"), help="default: from -o's extension"
+    )
+    xp.add_argument("--errors", metavar="FILE", help="JSONL file for error and skipped records")
+    xp.add_argument("--debug", action="store_true", help="show tracebacks of errors")
     return parser
 
 
@@ -270,13 +289,15 @@ def main(
         return e.code if isinstance(e.code, int) else 2
     if args.command is None:
         parser.print_usage(err)
-        print("factx: error: a command is required (extract, schema, eval, view)", file=err)
+        print("factx: error: a command is required (extract, schema, eval, view, export)", file=err)
         return 2
     if args.command == "schema":
         return _schema(args.kind, out, err)
     try:
         if args.command == "view":
             return _view(args, err)
+        if args.command == "export":
+            return _export(args, err)
         return _extract(args, backend=backend, stdin=stdin, out=out, err=err)
     except FactxError as e:
         if args.debug:
@@ -625,8 +646,17 @@ def _keep_texts(items: Iterator[_io.InputItem], texts: dict[str, str]) -> Iterat
 
 def _view(args: argparse.Namespace, err: IO[str]) -> int:
     from . import report
+    from .exceptions import InputError
 
-    entries, skipped = report.read_predictions(args.predictions)
+    try:
+        entries, skipped = report.read_predictions(args.predictions)
+    except InputError as e:
+        raise ConfigError(str(e)) from None
+    if not entries and skipped:  # e.g. a CSV: not one line of it is a record
+        raise ConfigError(
+            f"{args.predictions}: no factx records in it (view reads the JSONL or JSON output "
+            f"of 'factx extract'); first problem: {skipped[0]}"
+        )
     fields = _io.Fields(text=args.text_field, id=args.id_field)
     if args.articles and not os.path.exists(args.articles):
         raise ConfigError(f"--articles {args.articles}: no such file or directory")
@@ -647,6 +677,22 @@ def _view(args: argparse.Namespace, err: IO[str]) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace, err: IO[str]) -> int:
+    from ._export import export
+    from .exceptions import InputError
+
+    try:
+        result = export(args.predictions, args.output, fmt=args.format, errors=args.errors)
+    except InputError as e:
+        raise ConfigError(str(e)) from None
+    except OSError as e:
+        raise ConfigError(f"cannot write {e.filename or args.output}: {e.strerror or e}") from None
+    for problem in result.problems:
+        print(f"factx: warning: {problem}", file=err)
+    print("factx: " + result.summary(), file=err)
+    return 0
+
+
 def _is_within(path: str, own: str) -> bool:
     """``path`` is the output ``own`` or inside it (a Parquet output is a folder)."""
     real = os.path.realpath(path)
@@ -662,12 +708,25 @@ def _check_date(value: str) -> None:
         raise ConfigError(f"--published {value!r} is not a date (YYYY-MM-DD)") from None
 
 
+_OUTPUT_SUFFIXES = {".jsonl": "jsonl", ".json": "json", ".csv": "csv", ".parquet": "parquet"}
+
+
 def _format_from_name(path: str | None) -> str:
-    if path:
-        suffix = os.path.splitext(path)[1].lower()
-        if suffix in (".json", ".csv", ".parquet"):
-            return suffix[1:]
-    return "jsonl"
+    """The output format named by ``-o``'s extension (JSONL for stdout).
+
+    Raises:
+        ConfigError: any other extension, or none: never guessed (``--format`` says it).
+    """
+    if not path:
+        return "jsonl"
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix not in _OUTPUT_SUFFIXES:
+        shown = f"extension {suffix!r}" if suffix else "no extension"
+        raise ConfigError(
+            f"-o {path}: cannot tell the output format ({shown}): use .jsonl, .json, .csv or "
+            ".parquet (--engine ray), or say it with --format"
+        )
+    return _OUTPUT_SUFFIXES[suffix]
 
 
 def _resume_state(path: str, fmt: str, err: IO[str], *, quiet: bool) -> tuple[set[str], list[Any]]:

@@ -785,9 +785,19 @@ def _read_jsonl(
         return out
     path = Path(source)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise EvalInputError(f"cannot read {what} file {path}: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise EvalInputError(f"{path}: {what} file is not UTF-8 (offset {exc.start})") from exc
+    if text.lstrip().startswith("["):  # a JSON array (``factx extract -o out.json``)
+        try:
+            array = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise EvalInputError(f"{path}: malformed JSON array in {what} file: {exc}") from exc
+        if not isinstance(array, list):
+            raise EvalInputError(f"{path}: expected a JSON array of objects in {what} file")
+        return _read_jsonl(array, f"{path}: {what}")
     records = []
     # "\n" only: str.splitlines() also cuts at U+2028, U+0085... which JSON strings hold raw
     for lineno, line in enumerate(text.split("\n"), 1):
@@ -845,17 +855,34 @@ def _load_gold(
     return list(docs.values())
 
 
+def _last_per_source(
+    records: list[tuple[str, dict[str, Any]]],
+) -> list[tuple[str, dict[str, Any]]]:
+    """The last record per ``source``, in the order of those records: a resumed ``factx
+    extract`` run appends a retried article's new record after its old error record."""
+    last: dict[Any, tuple[str, dict[str, Any]]] = {}
+    for n, (where, rec) in enumerate(records):
+        source = rec.get("source")
+        key = source if isinstance(source, str) and source.strip() else ("no source", n)
+        last.pop(key, None)
+        last[key] = (where, rec)
+    return list(last.values())
+
+
 def _load_predictions(
     predictions: list[dict[str, Any]] | str | Path, warn: Callable[[str], None]
 ) -> tuple[dict[str, ArticleFacts], list[Failure]]:
     facts: dict[str, ArticleFacts] = {}
     failures: list[Failure] = []
-    for where, rec in _read_jsonl(predictions, "predictions"):
+    for where, rec in _last_per_source(_read_jsonl(predictions, "predictions")):
         source = rec.get("source")
         name = _basename(source) if isinstance(source, str) and source.strip() else None
-        if rec.get("error") is not None:
-            err = rec["error"]
+        if rec.get("error") is not None or rec.get("skipped") is not None:
+            err = rec["error"] if rec.get("error") is not None else rec["skipped"]
             err_type = err.get("type") if isinstance(err, dict) else None
+            if rec.get("error") is None:  # not started (e.g. the cost budget was spent)
+                reason = err.get("reason") if isinstance(err, dict) else None
+                err_type = f"skipped ({reason})" if reason else "skipped"
             message = err.get("message") if isinstance(err, dict) else str(err)
             failures.append(
                 Failure(
@@ -913,7 +940,9 @@ def evaluate(
     Args:
         gold: Gold records, or a path to the gold JSONL file.
         predictions: ``ArticleFacts`` records (or error records
-            ``{"source": ..., "error": {"type": ..., "message": ...}}``), or a JSONL path.
+            ``{"source": ..., "error": {"type": ..., "message": ...}}``; skipped records
+            count as failures too), or the path of a ``factx extract`` output: JSONL (the last
+            record per source wins) or a JSON array.
         articles: Directory holding the article files named by gold ``doc``. Defaults to the
             gold file's directory when ``gold`` is a path; with no articles, evidence is
             matched by text only.
@@ -1033,9 +1062,15 @@ def evaluate(
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="factx eval",
-        description="Score factx predictions (JSONL of ArticleFacts) against a gold file.",
+        description="Score factx predictions (the JSONL or JSON output of 'factx extract') "
+        "against a gold file.",
     )
-    parser.add_argument("predictions", type=Path, help="predictions JSONL, one record per article")
+    parser.add_argument(
+        "predictions",
+        type=Path,
+        help="output of 'factx extract': JSONL (one record per article; the last record per "
+        "source wins, as after a resumed run) or a JSON array",
+    )
     parser.add_argument("--gold", type=Path, required=True, help="gold JSONL file")
     parser.add_argument(
         "--articles",

@@ -7,6 +7,7 @@ article located by character offsets (``article[start:end] == text``), checked b
 
 from __future__ import annotations
 
+import weakref
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -17,6 +18,7 @@ __all__ = [
     "Destination",
     "Party",
     "Person",
+    "Provenance",
     "Quote",
     "Span",
     "Statement",
@@ -137,6 +139,44 @@ class Usage(_Model):
             self.cost_usd = (self.cost_usd or 0.0) + other.cost_usd
 
 
+class Provenance(_Model):
+    """What produced a result: enough to tell whether two results are comparable and to find
+    the article text they were read from."""
+
+    factx_version: str = Field(description="Version of factx that extracted the facts.")
+    pipeline: str = Field(
+        description="Version of the extraction pipeline: 'sha256:' and 16 hex digits of a hash "
+        "of factx's prompt texts, rules and pipeline code, backends and language data files; "
+        "it changes whenever any of them does."
+    )
+    strategy: str | None = Field(default=None, description="'single' or 'staged'.")
+    provider: str | None = Field(
+        default=None,
+        description="Backend provider: 'openai', 'openai-compatible', 'local', or the class "
+        "name of a backend object.",
+    )
+    model: str | None = Field(default=None, description="Model name as the backend calls it.")
+    base_url_host: str | None = Field(
+        default=None,
+        description="Host (and port) of the model server, e.g. 'localhost:8000'; never a key, "
+        "user name, path or query. Null for a model on this machine.",
+    )
+    extracted_at: str = Field(
+        description="When the extraction finished, UTC, ISO 8601 to the second "
+        "('2024-05-01T12:00:00Z'). A result served from the cache keeps its original time."
+    )
+    text_sha256: str | None = Field(
+        default=None,
+        description="SHA-256 (hex) of the article text factx read, UTF-8: the offsets of the "
+        "evidence refer to exactly this text. Null when the input could not be read.",
+    )
+
+
+#: Article texts of results made by ``extract``, for ``_repr_html_``: by object id, dropped
+#: with the object (a private attribute would take part in ``==``).
+_TEXTS: dict[int, str] = {}
+
+
 class ArticleFacts(_Model):
     """Everything factx found in one article."""
 
@@ -161,3 +201,47 @@ class ArticleFacts(_Model):
         "part (see warnings): the facts given are checked, but facts that depended on that "
         "answer may be missing.",
     )
+    cached: bool = Field(
+        default=False,
+        description="True when served from factx's result cache: no model call was made, "
+        "usage is zero and provenance is that of the original extraction.",
+    )
+    provenance: Provenance | None = Field(
+        default=None,
+        description="What produced these facts: factx and pipeline version, strategy, backend "
+        "provider, model and server host, time, and the SHA-256 of the article text. Null "
+        "in records written before factx recorded it.",
+    )
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{kind}={len(getattr(self, kind))}" for kind in _KINDS)
+        extra = ""
+        if self.partial:
+            extra += ", partial=True"
+        if self.warnings:
+            extra += f", warnings={len(self.warnings)}"
+        if self.cached:
+            extra += ", cached=True"
+        return f"ArticleFacts(source={self.source!r}, language={self.language!r}, {counts}{extra})"
+
+    def to_html(self, text: str | None = None) -> str:
+        """An HTML fragment for a notebook: the article ``text`` (when given, or kept by
+        ``extract``) with every evidence span highlighted, and the facts as cards. Escaped and
+        self-contained (inline CSS, no script, loads nothing); the full review page is
+        ``factx view``."""
+        from .report import render_fragment
+
+        return render_fragment(self, text if text is not None else _TEXTS.get(id(self)))
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def _keep_text(self, text: str) -> None:
+        """Remember the article text for :meth:`to_html` while this object lives."""
+        key = id(self)
+        if key not in _TEXTS:
+            weakref.finalize(self, _TEXTS.pop, key, None)
+        _TEXTS[key] = text
+
+
+_KINDS = ("visits", "agreements", "statements", "quotes")

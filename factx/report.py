@@ -49,6 +49,7 @@ __all__ = [
     "entries_from_records",
     "read_predictions",
     "render_article",
+    "render_fragment",
     "script_json",
     "text_lookup",
     "write_report",
@@ -426,7 +427,7 @@ def _cards(facts: ArticleFacts, text: str | None) -> list[_Card]:
     return cards
 
 
-def _render_card(card: _Card, highlighted: bool) -> str:
+def _render_card(card: _Card, highlighted: bool, *, interactive: bool = True) -> str:
     good = " ".join(sid for sid, _, problem in card.spans if problem is None and highlighted)
     rows = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in card.rows)
     evidence = []
@@ -442,10 +443,17 @@ def _render_card(card: _Card, highlighted: bool) -> str:
     if not card.spans:
         warnings += '<p class="warn" role="alert">⚠ No evidence span.</p>'
     css = _CSS_KIND[card.kind]
+    label = f'aria-label="{_e(_LABEL[card.kind])}: {_e(card.title)}"'
+    if interactive:
+        attrs = (
+            f'id="card-{card.fact_id}" data-fact="{card.fact_id}" data-spans="{good}" '
+            f'tabindex="0" role="button" {label}'
+        )
+    else:  # no page script (a notebook): no ids that several outputs would share
+        attrs = f'data-fact="{card.fact_id}" {label}'
     return (
-        f'<section class="card k-{css}" id="card-{card.fact_id}" data-fact="{card.fact_id}" '
-        f'data-spans="{good}" tabindex="0" role="button" aria-label="{_e(_LABEL[card.kind])}: '
-        f'{_e(card.title)}"><div class="card-head"><span class="kind">{_LABEL[card.kind]}</span>'
+        f'<section class="card k-{css}" {attrs}>'
+        f'<div class="card-head"><span class="kind">{_LABEL[card.kind]}</span>'
         f'<span class="title">{_e(card.title)}</span></div><dl>{rows}</dl>'
         f'<ul class="evidence">{"".join(evidence)}</ul>{warnings}</section>'
     )
@@ -752,6 +760,109 @@ def render_article(
         f'<script type="application/json" id="facts-data">{script_json(data)}</script>'
     )
     return _page(f"factx · {title}", header, body, _ARTICLE_JS)
+
+
+#: Longest article text shown in a notebook fragment; longer ones show the facts only.
+FRAGMENT_MAX_CHARS = 100_000
+
+_FRAGMENT_CSS = """
+.factx-nb{--visit:#2563eb;--visit-bg:#dbeafe;--agreement:#059669;--agreement-bg:#d1fae5;
+--statement:#b45309;--statement-bg:#fef3c7;--quote:#a21caf;--quote-bg:#fae8ff;--line:#e5e7eb;
+--muted:#6b7280;font:13px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,
+sans-serif;color:#111827;max-width:1200px}
+.factx-nb .k-visit{--c:var(--visit);--bg:var(--visit-bg)}
+.factx-nb .k-agreement{--c:var(--agreement);--bg:var(--agreement-bg)}
+.factx-nb .k-statement{--c:var(--statement);--bg:var(--statement-bg)}
+.factx-nb .k-quote{--c:var(--quote);--bg:var(--quote-bg)}
+.factx-nb .fx-head{display:flex;flex-wrap:wrap;gap:6px 14px;align-items:center;margin:0 0 8px}
+.factx-nb .fx-src{font-weight:600;overflow-wrap:anywhere}
+.factx-nb .meta{color:var(--muted);font-size:12px;overflow-wrap:anywhere}
+.factx-nb .legend{display:flex;gap:6px;flex-wrap:wrap}
+.factx-nb .chip{display:inline-flex;gap:4px;padding:0 8px;border-radius:999px;
+background:var(--bg);color:var(--c);font-size:12px;font-weight:600;border:1px solid var(--c)}
+.factx-nb .notice{background:#fff7ed;border:1px solid #fdba74;color:#9a3412;border-radius:6px;
+padding:6px 10px;margin:0 0 8px}
+.factx-nb .fx-body{display:flex;flex-wrap:wrap;gap:14px;align-items:flex-start}
+.factx-nb .text{flex:3 1 420px;min-width:0;max-height:480px;overflow:auto;margin:0;
+background:#fff;border:1px solid var(--line);border-radius:8px;padding:12px 16px;
+white-space:pre-wrap;overflow-wrap:anywhere;font:14px/1.7 Georgia,"Times New Roman",serif}
+.factx-nb mark.hl{background:var(--bg);color:inherit;border-bottom:2px solid var(--c);
+border-radius:2px;padding:1px 0}
+.factx-nb mark.hl mark.hl{border-bottom-width:3px}
+.factx-nb .cards{flex:2 1 300px;min-width:0;max-height:480px;overflow:auto}
+.factx-nb h4{font-size:11px;text-transform:uppercase;letter-spacing:.08em;color:var(--muted);
+margin:8px 0 4px}
+.factx-nb .card{background:#fff;border:1px solid var(--line);border-left:4px solid var(--c);
+border-radius:6px;padding:6px 10px;margin:0 0 8px}
+.factx-nb .card-head{display:flex;gap:8px;align-items:baseline}
+.factx-nb .card .kind{font-size:10px;font-weight:700;text-transform:uppercase;color:var(--c)}
+.factx-nb .card .title{font-weight:600;overflow-wrap:anywhere}
+.factx-nb .card dl{display:grid;grid-template-columns:max-content 1fr;gap:1px 10px;margin:4px 0}
+.factx-nb .card dt{color:var(--muted);font-size:12px}
+.factx-nb .card dd{margin:0;overflow-wrap:anywhere}
+.factx-nb .evidence{list-style:none;margin:4px 0 0;padding:0;font-size:12px}
+.factx-nb .evidence li{border-top:1px dashed var(--line);padding-top:3px;margin-top:3px;
+overflow-wrap:anywhere}
+.factx-nb .evidence q{background:var(--bg);border-bottom:2px solid var(--c);font-style:italic}
+.factx-nb .evidence .off{color:var(--muted);font-variant-numeric:tabular-nums}
+.factx-nb .evidence li.bad q{text-decoration:line-through}
+.factx-nb .warn{color:#b91c1c;font-size:12px;margin:4px 0 0;font-weight:600}
+"""
+
+
+def render_fragment(facts: ArticleFacts, text: str | None = None) -> str:
+    """An HTML fragment of one article's facts for a notebook (``ArticleFacts._repr_html_``).
+
+    The same highlighting and cards as :func:`render_article`, without the page around them
+    and without script: a ``<div class="factx-nb">`` with its own ``<style>`` (every rule
+    scoped to that class, so the notebook's look is untouched). Everything from the article or
+    the model is escaped; nothing is loaded. The article ``text``, when given and not longer
+    than :data:`FRAGMENT_MAX_CHARS`, is shown with its evidence highlighted (spans that do not
+    match it are flagged on their card); the cards always show each span's text, highlighted.
+    """
+    counts = {k: len(getattr(facts, k)) for k in KINDS}
+    shown = text if text is not None and len(text) <= FRAGMENT_MAX_CHARS else None
+    cards = _cards(facts, shown)
+    marks = [
+        _Mark(sid, c.fact_id, c.kind, span.start, span.end)
+        for c in cards
+        for sid, span, problem in c.spans
+        if problem is None
+    ]
+    meta = [f"language {_e(facts.language)}" if facts.language else "language unknown"]
+    if facts.published:
+        meta.append(f"published {_e(facts.published)}")
+    url = _safe_url(facts.url)
+    if url or facts.url:
+        meta.append(_e(_clip(url or facts.url or "", 80)))
+    if facts.partial:
+        meta.append("<b>partial</b>")
+    if facts.cached:
+        meta.append("from cache")
+    name = facts.title or facts.source or "article"
+    header = (
+        f'<div class="fx-head"><span class="fx-src">{_e(name)}</span>'
+        f'<span class="meta">{" · ".join(meta)}</span>{_legend(counts)}</div>'
+    )
+    notes = "".join(f'<div class="notice">Warning: {_e(w)}</div>' for w in facts.warnings)
+    if text is not None and shown is None:
+        notes += (
+            f'<div class="notice">The article ({len(text):,} characters) is too long to show '
+            "here; the cards list the evidence (factx view writes the full page).</div>"
+        )
+    article = f'<div class="text">{_highlight(shown, marks)}</div>' if shown is not None else ""
+    groups = []
+    for kind in KINDS:
+        of_kind = [c for c in cards if c.kind == kind]
+        if of_kind:
+            groups.append(f"<h4>{_LABEL[kind]}s ({len(of_kind)})</h4>")
+            groups.extend(_render_card(c, False, interactive=False) for c in of_kind)
+    if not cards:
+        groups.append('<p class="meta">No facts were extracted from this article.</p>')
+    return (
+        f'<div class="factx-nb"><style>{_FRAGMENT_CSS}</style>{header}{notes}'
+        f'<div class="fx-body">{article}<div class="cards">{"".join(groups)}</div></div></div>'
+    )
 
 
 @dataclass

@@ -353,7 +353,7 @@ def test_cli_view(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "6 articles, 0 failed, 1 articles without text" in err
     assert len(list((out / "articles").iterdir())) == 6
     assert "evil.txt: article not found" in (out / "index.html").read_text("utf-8")
-    assert main(["view", str(tmp_path / "none.jsonl"), "-o", str(out)]) == 1
+    assert main(["view", str(tmp_path / "none.jsonl"), "-o", str(out)]) == 2  # like eval, export
     assert "none.jsonl: cannot read" in capsys.readouterr().err
     assert main(["view", str(pred), "--articles", str(tmp_path / "nope"), "-o", str(out)]) == 2
     assert "--articles" in capsys.readouterr().err

@@ -51,6 +51,7 @@ def _openai(model: str, **settings: Any) -> Backend:
             "backend 'openai:...' needs an API key: set OPENAI_API_KEY or pass api_key=..."
         )
     base_url = settings.pop("base_url", None) or os.environ.get("OPENAI_BASE_URL")
+    settings.setdefault("provider", "openai")
     return OpenAIBackend(model, api_key=key, base_url=base_url, **settings)
 
 
@@ -64,6 +65,7 @@ def _openai_compatible(model: str, **settings: Any) -> Backend:
             "OPENAI_BASE_URL (e.g. http://localhost:8080/v1)"
         )
     key = settings.pop("api_key", None) or os.environ.get("OPENAI_API_KEY") or "not-needed"
+    settings.setdefault("provider", "openai-compatible")
     return OpenAIBackend(model, api_key=key, base_url=base_url, **settings)
 
 

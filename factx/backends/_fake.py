@@ -48,6 +48,8 @@ class FakeBackend:
     entry also has ``.max_tokens``, the limit the call was made with (see :class:`Call`).
     """
 
+    provider = "fake"
+
     def __init__(
         self,
         responses: Sequence[Any] | None = None,

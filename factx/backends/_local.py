@@ -157,6 +157,7 @@ class LocalBackend:
     """
 
     tier = "small"
+    provider = "local"
     #: runs on this machine: model calls cost nothing (see factx._pricing)
     cost_free = True
     #: one article at a time: interleaved articles would evict each other's cached prefix
@@ -184,6 +185,16 @@ class LocalBackend:
 
     def __repr__(self) -> str:
         return f"LocalBackend(model={self.model!r})"
+
+    def identity(self) -> dict[str, Any]:
+        """What changes this backend's answers (for the result cache)."""
+        return {
+            "provider": self.provider,
+            "model": self.model,
+            "model_path": str(self._path) if self._path else None,
+            "n_ctx": self.n_ctx,
+            "max_tokens": self.max_tokens,
+        }
 
     def llama(self) -> Any:
         """The loaded model (assembling and loading it on first use)."""

@@ -74,6 +74,8 @@ class OpenAIBackend:
         http_client: an ``httpx.AsyncClient`` to use (tests pass one with a MockTransport).
             By default openai's aiohttp-based client when aiohttp is installed (less CPU per
             call in large batches), else openai's default httpx client.
+        provider: the name recorded in provenance and the cache key; default ``"openai"``
+            without ``base_url``, else ``"openai-compatible"``.
     """
 
     def __init__(
@@ -90,6 +92,7 @@ class OpenAIBackend:
         temperature: float = 0.0,
         tier: str = "large",
         http_client: Any = None,
+        provider: str | None = None,
     ) -> None:
         try:
             import instructor
@@ -101,9 +104,11 @@ class OpenAIBackend:
         self.model = model
         self.tier = tier
         self.base_url = base_url
+        self.provider = provider or ("openai" if base_url is None else "openai-compatible")
         self.request_format: RequestFormat = request_format or (
             "json_schema" if base_url is None else "json_object"
         )
+        self._configured_format = self.request_format
         self.max_retries = max_retries
         self.backoff_base = backoff_base
         self.backoff_max = backoff_max
@@ -130,6 +135,16 @@ class OpenAIBackend:
 
     def __repr__(self) -> str:  # never shows the key
         return f"OpenAIBackend(model={self.model!r}, base_url={self.base_url!r})"
+
+    def identity(self) -> dict[str, Any]:
+        """What changes this backend's answers (for the result cache; no key)."""
+        return {
+            "provider": self.provider,
+            "model": self.model,
+            "base_url": self.base_url or "https://api.openai.com/v1",
+            "request_format": self._configured_format,
+            "temperature": self.temperature,
+        }
 
     def _new_client(self) -> Any:
         http_client = self._http_client
