@@ -1,10 +1,11 @@
 """Each language file, on an invented short article in its language, through the public API.
 
-The fake model names the article's people and gives the emptiest answer to every other
-question ('unknown', 'none', empty lists), so every fact asserted here is read by the rules
-from the words of ``factx/lang/<code>.toml``. Each case fails without its file: the statement
-needs a speech cue, the visit a travel cue and a tense marker, and one quote a cue that names
-its speaker (a pronoun, a role, or a verb beside one of two people named).
+The fake model names the article's people, confirms each trip that code read (the yes/no
+visit check: visitor, destination and status are code's), and gives the emptiest answer to
+every other question ('unknown', 'none', empty lists), so every fact asserted here is read by
+the rules from the words of ``factx/lang/<code>.toml``. Each case fails without its file: the
+statement needs a speech cue, the visit a travel cue and a tense marker, and one quote a cue
+that names its speaker (a pronoun, a role, or a verb beside one of two people named).
 """
 
 from __future__ import annotations
@@ -197,6 +198,8 @@ def _extract(case: Case) -> factx.ArticleFacts:
     def responder(messages: list[Any], model: Any) -> Any:
         if model.__name__ == "_Entities":
             return {"people": list(case.people), "organisations": []}
+        if model.__name__ == "_VisitCheck":
+            return {"travels": True}
         schema = model.model_json_schema()
         return _emptiest(schema, schema.get("$defs", {}))
 
@@ -216,7 +219,9 @@ def test_the_article_is_read_in_its_language(code: str) -> None:
 @pytest.mark.parametrize("code", LANGS)
 def test_quotes_get_their_speakers_from_the_cue_words(code: str) -> None:
     case = CASES[code]
-    got = [(q.speaker, q.text.split()[0].strip(",.")) for q in _extract(case).quotes]
+    facts = _extract(case)
+    assert facts.language == code
+    got = [(q.speaker, q.text.split()[0].strip(",.")) for q in facts.quotes]
     assert got == list(case.quotes)
 
 
