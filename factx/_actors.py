@@ -12,10 +12,8 @@ from dataclasses import dataclass, field
 
 from ._article import Article
 from ._ground import fold
-from ._lang import Lexicon
+from ._lang import CAP_WORD, Lexicon
 from ._normalize import _LANDMARKS, country_code, find_places
-
-_CAP_WORD = r"[A-Z\u00C0-\u024F][\w'’\-]*"
 
 
 @dataclass
@@ -38,7 +36,7 @@ def _strip_titles(name: str, lex: Lexicon) -> str:
 def _fullest(article: Article, name: str) -> str:
     """Extend ``name`` leftwards with capitalised words before it in the text, minus titles."""
     best = name
-    pattern = re.compile(rf"(?:{_CAP_WORD}\s+){{0,3}}{re.escape(name)}\b")
+    pattern = re.compile(rf"(?:{CAP_WORD}\s+){{0,3}}{re.escape(name)}\b")
     for m in pattern.finditer(article.text):
         if not article.in_body(m.start(), m.end()):
             continue

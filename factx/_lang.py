@@ -22,7 +22,15 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 _NEVER = re.compile(r"(?!)")
-_CAP_WORD = r"[A-Z\u00C0-\u024F\u0100-\u017F][\w'’\-]*"
+# Capital letters of the Latin, Greek and Cyrillic blocks (Vietnamese included): a
+# capitalised word is one of these and then word characters.
+_UPPER = "A-Z" + "".join(
+    chr(c)
+    for lo, hi in ((0xC0, 0x250), (0x370, 0x400), (0x400, 0x530), (0x1E00, 0x1F00))
+    for c in range(lo, hi)
+    if chr(c).isupper()
+)
+CAP_WORD = rf"(?<!\w)[{_UPPER}][\w'’\-]*"
 
 
 def available() -> tuple[str, ...]:
@@ -225,7 +233,7 @@ class Lexicon:
         titles = alternation(self.words("titles.person_titles"))
         if not titles:
             return _NEVER
-        return re.compile(rf"(?<!\w)(?:{titles})((?:\s+{_CAP_WORD}){{1,6}})")
+        return re.compile(rf"(?<!\w)(?:{titles})((?:\s+{CAP_WORD}){{1,6}})")
 
 
 @functools.cache
@@ -266,6 +274,14 @@ def detect(text: str) -> str | None:
 def _hits(lex: Lexicon, text: str) -> int:
     """Distinct cue words of ``lex`` in ``text``."""
     found = set()
-    for rx in (lex.speech, lex.travel, lex.agreement, lex.planned, lex.completed):
+    for rx in (
+        lex.speech,
+        lex.travel,
+        lex.agreement,
+        lex.planned,
+        lex.completed,
+        lex.document,
+        lex.complementiser,
+    ):
         found |= {m.group(0).casefold() for m in rx.finditer(text)}
     return len(found)

@@ -265,12 +265,8 @@ def test_the_readme_documents_every_key() -> None:
     assert missing == []
 
 
-# Known defect outside the data files (reported): _actors._fullest and _lang.Lexicon.titled
-# take "[A-Z\u00C0-\u024F]" for a capital letter, a range that holds lower-case letters with
-# diacritics too (é, à, ü, ö, ş), and _fullest matches without a word boundary, so the end of
-# 'déclaré' or a word such as 'übernimmt' is taken into a person's name. Strict: once fixed,
-# these pass and the marker must go.
-@pytest.mark.xfail(strict=True, reason="lower-case accented letters counted as capitals")
+# A capital letter is an upper-case letter: 'déclaré', 'übernimmt', 'önümüzdeki' beside a
+# name are not part of it.
 @pytest.mark.parametrize(
     ("code", "text", "name"),
     [
