@@ -688,8 +688,9 @@ _fold_token = lru_cache(maxsize=1 << 16)(_fold)
 
 
 @cache
-def _token_re() -> re.Pattern[str]:
-    """Runs of word characters and combining marks (``\\w`` alone splits "हिन्दी")."""
+def _word_chars() -> str:
+    """A character-class body: word characters and combining marks (``\\w`` alone splits
+    "हिन्दी" and decomposed accents)."""
     marks: list[str] = []
     start = prev = -2
     for cp in range(0x300, 0x10000):
@@ -700,7 +701,26 @@ def _token_re() -> re.Pattern[str]:
                 start = cp
             prev = cp
     marks.append(f"{re.escape(chr(start))}-{re.escape(chr(prev))}")
-    return re.compile(rf"[\w{''.join(marks)}]+")
+    return r"\w" + "".join(marks)
+
+
+@cache
+def _token_re() -> re.Pattern[str]:
+    return re.compile(f"[{_word_chars()}]+")
+
+
+@cache
+def _scan_res() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """(a word that may start a name: not after a word character or period, not starting
+    with an ASCII lower-case letter or digit; the gap before the next word of a name; the
+    word before a position; spaces and the word after a position)."""
+    wc = _word_chars()
+    return (
+        re.compile(f"(?<![{wc}.])(?![a-z0-9_])[{wc}]+"),
+        re.compile(r"[\s'’‘`ʼ.,&\-‐‑]{1,4}"),
+        re.compile(f"([{wc}]+)( *)$"),
+        re.compile(f"( +)([{wc}]+)"),
+    )
 
 
 _GAP_CHARS = str.maketrans({"’": "'", "‘": "'", "`": "'", "ʼ": "'", "-": " ", "‐": " ", "‑": " "})
@@ -1307,9 +1327,7 @@ class PlaceMention:
 _DATELINE_AFTER = re.compile(r"\s*(?:[,(]|[-–—]\s)")
 
 
-def _context_allows(
-    text: str, toks: list[tuple[int, int, str]], i: int, key: str, lower: set[str]
-) -> bool:
+def _context_allows(text: str, s: int, e: int, key: str) -> bool:
     """Whether a city name that is also a common word or given name is a place here.
 
     Only right after a lower-case word ("di Malang", "in Nice"; not at the start of a sentence,
@@ -1317,81 +1335,67 @@ def _context_allows(
     ("BATU, Jawa Timur"); not right before another capitalised word ("Vladimir Putin"); and not
     when the text also uses it as a lower-case word.
     """
-    s, e, w = toks[i]
-    if key in lower:
-        return False
-    prev_ok = False
-    if i > 0:
-        _ps, pe, pw = toks[i - 1]
-        prev_ok = pw[:1].islower() and text[pe:s].strip(" ") == ""
+    _start, _gap_re, prev_re, next_re = _scan_res()
+    w = text[s:e]
+    for form in {w.lower(), key}:
+        if re.search(rf"(?<!\w){re.escape(form)}(?!\w)", text):
+            return False
+    prev = prev_re.search(text, max(0, s - 60), s)
+    prev_ok = prev is not None and prev.group(1)[:1].islower()
     if not prev_ok and not (w.isupper() and _DATELINE_AFTER.match(text, e)):
         return False
-    if i + 1 < len(toks):
-        ns, _ne, nw = toks[i + 1]
-        gap = text[e:ns]
-        if gap and gap.strip(" ") == "" and nw[:1].isupper():
-            return False
-    return True
+    nxt = next_re.match(text, e)
+    return not (nxt and nxt.group(2)[:1].isupper())
 
 
 def _scan(text: str, t: _PlaceTables) -> list[PlaceMention]:
+    start_re, gap_re, _prev, _next = _scan_res()
+    tok_re = _token_re()
     out: list[PlaceMention] = []
-    taken: list[tuple[int, int]] = []
+    taken: set[int] = set()  # where an abbreviation starts (a name cannot start inside one)
     if t.abbr_re is not None:
         for m in t.abbr_re.finditer(text):
             out.append(PlaceMention(m.start(), m.end(), m.group(), t.abbr[m.group()], None))
-            taken.append((m.start(), m.end()))
-    toks = [(m.start(), m.end(), m.group()) for m in _token_re().finditer(text)]
-    lower: set[str] | None = None
-    n = len(toks)
-    i = 0
-    while i < n:
-        s, e, w = toks[i]
-        first = w[0]
-        if (
-            not first.isalpha()
-            or first.islower()
-            or (s and text[s - 1] == ".")
-            or any(a <= s < b for a, b in taken)
-        ):
-            i += 1
+            taken.add(m.start())
+    done = 0  # end of the last name consumed
+    for m in start_re.finditer(text):
+        s, e = m.span()
+        w = m.group()
+        if s < done or s in taken or w[0].islower() or not w[0].isalpha():
             continue
         key = _fold_token(w)
-        best: tuple[int, str] | None = None
-        j = i
-        while True:
+        best: tuple[int, int, str] | None = (e, s, key) if key in t.match else None
+        pos = e
+        while key in t.prefixes:
+            g = gap_re.match(text, pos)
+            nxt = tok_re.match(text, g.end()) if g else None
+            if g is None or nxt is None:
+                break
+            sep = _gap(g.group())
+            if sep is None:
+                break
+            key = key + sep + _fold_token(nxt.group())
+            pos = nxt.end()
             if key in t.match:
-                best = (j, key)
-            if key not in t.prefixes or j + 1 >= n:
-                break
-            g = _gap(text[toks[j][1] : toks[j + 1][0]])
-            if g is None:
-                break
-            j += 1
-            key = key + g + _fold_token(toks[j][2])
+                best = (pos, nxt.start(), key)
         if best is None:
-            i += 1
             continue
-        j, key = best
-        end = toks[j][1]
-        if text[end : end + 1] == "." and j > i and end - toks[j][0] == 1:
+        end, last, key = best
+        if text[end : end + 1] == "." and last > s and end - last == 1:
             end += 1  # "Washington, D.C.": the abbreviation's period
         elif text[end : end + 1] == "." and text[end + 1 : end + 2].isalnum():
-            i = j + 1  # "detik.com", "Jakarta.go.id"
+            done = end  # "detik.com", "Jakarta.go.id"
             continue
+        done = end
         hit = t.match[key]
-        consumed = j + 1
-        if hit is not None and hit[2] != _HIDDEN:
-            code, city, kind = hit
-            matched = text[s:end]
-            ok = not (len(key.replace(".", "")) <= 3 and key.upper() in t.abbr_like)
-            if ok and kind == _WEAK:
-                if lower is None:
-                    lower = {_fold_token(x) for _a, _b, x in toks if x[0].islower()}
-                ok = _context_allows(text, toks, i, key, lower)
-            if ok:
-                out.append(PlaceMention(s, end, matched, code, city))
-        i = consumed
+        if hit is None or hit[2] == _HIDDEN:
+            continue
+        code, city, kind = hit
+        if len(key.replace(".", "")) <= 3 and key.upper() in t.abbr_like:
+            continue  # "Us", "As": an abbreviation not written exactly
+        if kind == _WEAK and not _context_allows(text, s, end, key):
+            continue
+        out.append(PlaceMention(s, end, text[s:end], code, city))
     out.sort(key=lambda p: p.start)
     return out
 
