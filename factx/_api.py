@@ -26,6 +26,7 @@ from ._article import Article, Block
 from ._batch import BatchInput, BatchStats, ResultCache, run_batch
 from ._chunk import plan_chunks, run_chunked
 from ._ground import Grounder
+from ._normalize import article_languages
 from ._pricing import FREE, Price, PriceLike, PriceTable
 from ._provenance import provenance
 from ._session import Session, Settings
@@ -163,12 +164,13 @@ class Extractor:
         plan = _pipeline.staged if self.strategy == "staged" else _pipeline.single
         try:
             chunks = plan_chunks(article, self.max_chunk_chars, self.chunk_overlap)
-            if len(chunks) > 1:
-                facts = await run_chunked(session, plan, chunks)
-            elif article.sentences:
-                facts = await plan(session)
-            else:
-                facts = {}
+            with article_languages(article.language):  # place names in the article's language
+                if len(chunks) > 1:
+                    facts = await run_chunked(session, plan, chunks)
+                elif article.sentences:
+                    facts = await plan(session)
+                else:
+                    facts = {}
             facts = {kind: facts.get(kind, []) for kind in _KINDS}
             _verify_grounding(article, facts, session)
         finally:  # failures carry this usage too (ExtractionError.usage)

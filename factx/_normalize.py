@@ -16,6 +16,8 @@ the tables for each set of languages are built then and cached.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime
 import re
 import unicodedata
@@ -516,6 +518,23 @@ def publication_date(header: str, blocks: Sequence[object] | None = None) -> dat
 # libraries.
 
 _DEFAULT_LANGS: tuple[str, ...] = ("en", "id")  # what callers that name no language get
+# The language of the article being extracted: place names are read in it (and English).
+# Set per article by the extractor (``article_languages``); each asyncio task has its own.
+_ARTICLE_LANGS: contextvars.ContextVar[tuple[str, ...] | None] = contextvars.ContextVar(
+    "factx_article_langs", default=None
+)
+
+
+@contextlib.contextmanager
+def article_languages(code: str | None) -> Iterator[None]:
+    """Within the block, place names are matched in ``code`` and English."""
+    token = _ARTICLE_LANGS.set((code,) if code else None)
+    try:
+        yield
+    finally:
+        _ARTICLE_LANGS.reset(token)
+
+
 _CITY_MIN_POPULATION = 100_000
 _MAJOR_CITY_POPULATION = 1_000_000
 
@@ -765,7 +784,7 @@ def _langs_key(langs: Iterable[str] | str | None) -> tuple[str, ...]:
     """The sorted set of languages to build tables for: ``langs`` (default languages when
     None) plus English, codes normalised to babel's form (``pt-BR`` -> ``pt_BR``)."""
     if langs is None:
-        langs = _DEFAULT_LANGS
+        langs = _ARTICLE_LANGS.get() or _DEFAULT_LANGS
     elif isinstance(langs, str):
         langs = (langs,)
     out = {"en"}
