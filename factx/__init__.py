@@ -1,6 +1,7 @@
 """factx: structured, verifiable facts from news articles."""
 
 from ._api import Extractor, aextract, extract
+from .events import events
 from .exceptions import (
     BackendError,
     BudgetExceededError,
@@ -36,5 +37,6 @@ __all__ = [
     "Visit",
     "__version__",
     "aextract",
+    "events",
     "extract",
 ]
