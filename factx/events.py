@@ -30,13 +30,14 @@ Deterministic: the same records, in any order, give the same events and ids.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -81,6 +82,9 @@ _STATUS_RANK = {
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+_M = TypeVar("_M", bound=BaseModel)
 
 
 class Actor(_Model):
@@ -446,6 +450,7 @@ def _overlap(a: tuple[int, int], b: tuple[int, int], slack: int) -> bool:
     return a[0] - slack <= b[1] and b[0] - slack <= a[1]
 
 
+@functools.lru_cache(maxsize=65536)
 def _show(w: tuple[int, int] | None) -> str:
     if w is None:
         return "undated"
@@ -485,23 +490,73 @@ def _visit_pair(a: _Fact, b: _Fact, opt: Options) -> tuple[float, str, str] | No
     return None
 
 
+_FAR = 10**9
+
+
+class _Arrays:
+    """Per-fact windows and article numbers as numpy arrays, for whole-block pair masks."""
+
+    def __init__(self, facts: list[_Fact]) -> None:
+        import numpy as np
+
+        self.lo = np.array([f.window[0] if f.window else -_FAR for f in facts], dtype=np.int64)
+        self.hi = np.array([f.window[1] if f.window else _FAR for f in facts], dtype=np.int64)
+        numbers: dict[str, int] = {}
+        self.art = np.array([numbers.setdefault(f.article, len(numbers)) for f in facts])
+
+    def candidates(
+        self,
+        members: list[int],
+        opt: Options,
+        *,
+        scores: Any = None,
+        threshold: float = 0.0,
+        same_article: bool = False,
+    ) -> list[tuple[int, int, float]]:
+        """Pairs (i < j by position in ``members``) whose windows overlap, from different
+        articles (unless ``same_article``), and whose score reaches ``threshold``."""
+        import numpy as np
+
+        idx = np.array(members)
+        lo, hi, art = self.lo[idx], self.hi[idx], self.art[idx]
+        mask = (lo[:, None] - opt.slack_days <= hi[None, :]) & (
+            lo[None, :] - opt.slack_days <= hi[:, None]
+        )
+        if not same_article:
+            mask &= art[:, None] != art[None, :]
+        if scores is not None:
+            mask &= scores >= threshold
+        mask = np.triu(mask, 1)
+        xs, ys = np.nonzero(mask)
+        if scores is None:
+            return [
+                (members[x], members[y], 0.0) for x, y in zip(xs.tolist(), ys.tolist(), strict=True)
+            ]
+        vals = scores[xs, ys].tolist()
+        return [
+            (members[x], members[y], float(v))
+            for x, y, v in zip(xs.tolist(), ys.tolist(), vals, strict=True)
+        ]
+
+
 def _similar_pairs(
-    facts: list[_Fact], members: list[int], threshold: float
-) -> Iterable[tuple[int, int, float]]:
+    facts: list[_Fact], arrays: _Arrays, members: list[int], threshold: float, opt: Options
+) -> list[tuple[int, int, float]]:
+    """Pairs of ``members`` with overlapping windows whose texts reach ``threshold``."""
     from rapidfuzz import fuzz, process
 
-    texts = [facts[i].text for i in members]
-    if len(members) < 2:
-        return
-    matrix = process.cdist(
-        texts, texts, scorer=fuzz.token_set_ratio, score_cutoff=threshold, workers=1
-    )
-    for x in range(len(members)):
-        row = matrix[x]
-        for y in range(x + 1, len(members)):
-            score = float(row[y])
-            if score >= threshold and texts[x] and texts[y]:
-                yield members[x], members[y], score
+    quotes = facts[members[0]].kind == "quote"
+    cands = arrays.candidates(members, opt, same_article=quotes)
+    if not cands:
+        return []
+    scores = process.cpdist(
+        [facts[i].text for i, _, _ in cands],
+        [facts[j].text for _, j, _ in cands],
+        scorer=fuzz.token_set_ratio,
+        score_cutoff=threshold,
+        workers=1,
+    ).tolist()
+    return [(i, j, float(v)) for (i, j, _), v in zip(cands, scores, strict=True) if v >= threshold]
 
 
 def _contained_words(a: str, b: str) -> bool:
@@ -549,25 +604,31 @@ def _pairs(facts: list[_Fact], opt: Options) -> list[_Pair]:
         elif f.kind in ("statement", "quote") and f.actor and f.text:
             blocks[(f.kind, f.actor)].append(i)
         elif f.kind == "agreement" and f.parties and f.text:
-            for p in sorted(f.parties):
-                blocks[("agreement", p)].append(i)
+            parties = sorted(f.parties)
+            if len(parties) == 1:
+                blocks[("agreement", parties[0])].append(i)
+            for x, p in enumerate(parties):  # two agreements to join share two parties
+                for q in parties[x + 1 :]:
+                    blocks[("agreement", p, q)].append(i)
+    arrays = _Arrays(facts)
     seen: set[tuple[int, int]] = set()
     for key in sorted(blocks):
         members = blocks[key]
+        if len(members) < 2:
+            continue
         kind = key[0]
         if kind == "visit":
-            for x, i in enumerate(members):
-                for j in members[x + 1 :]:
-                    hit = _visit_pair(facts[i], facts[j], opt)
-                    if hit:
-                        pairs.append(_Pair(i, j, *hit))
+            for i, j, _ in arrays.candidates(members, opt):
+                hit = _visit_pair(facts[i], facts[j], opt)
+                if hit:
+                    pairs.append(_Pair(i, j, *hit))
             continue
         threshold = {
             "statement": opt.statement_similarity,
             "quote": opt.quote_similarity,
             "agreement": opt.subject_similarity,
         }[kind]
-        for i, j, score in _similar_pairs(facts, members, threshold):
+        for i, j, score in _similar_pairs(facts, arrays, members, threshold, opt):
             if (i, j) in seen:
                 continue
             seen.add((i, j))
@@ -633,11 +694,17 @@ def _pub_key(f: _Fact) -> str:
     return f.published or ""
 
 
-def _consensus(values: list[tuple[str, Any, Any]], *, dates: bool = False) -> FieldConsensus:
+def _new(cls: type[BaseModel], **values: Any) -> dict[str, Any]:
+    """The fields of a ``cls`` as a dict; the whole event is validated once, at the end
+    (one pydantic call per event instead of one per nested object)."""
+    return values
+
+
+def _consensus(values: list[tuple[str, Any, Any]], *, dates: bool = False) -> dict[str, Any]:
     """``values``: (fact id, comparable value, shown value); None values are skipped."""
     given = [(fid, cmp, shown) for fid, cmp, shown in values if cmp not in (None, "", [])]
     if not given:
-        return FieldConsensus()
+        return _new(FieldConsensus, value=None, sources=[], dissent=[])
     by_value: dict[Any, list[str]] = defaultdict(list)
     shown_of: dict[Any, Any] = {}
     for fid, cmp, shown in given:
@@ -652,31 +719,31 @@ def _consensus(values: list[tuple[str, Any, Any]], *, dates: bool = False) -> Fi
 
     best = sorted(by_value, key=lambda v: (-len(support(v)), -len(str(v)), str(v)))[0]
     dissent = [
-        Value(value=shown_of[v], sources=sorted(fs))
+        _new(Value, value=shown_of[v], sources=sorted(fs))
         for v, fs in sorted(by_value.items(), key=lambda kv: (-len(kv[1]), str(kv[0])))
         if v != best and not compatible(v, best)
     ]
-    return FieldConsensus(value=shown_of[best], sources=support(best), dissent=dissent)
+    return _new(FieldConsensus, value=shown_of[best], sources=support(best), dissent=dissent)
 
 
-def _status(group: list[_Fact]) -> tuple[FieldConsensus, list[StatusChange]]:
+def _status(group: list[_Fact]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     reports = [f for f in group if f.status]
     history = [
-        StatusChange(status=f.status or "", published=f.published, fact_id=f.id)
+        _new(StatusChange, status=f.status or "", published=f.published, fact_id=f.id)
         for f in sorted(
             reports, key=lambda f: (_pub_key(f), _STATUS_RANK.get(f.status or "", 9), f.id)
         )  # fmt: skip
     ]
     if not reports:
-        return FieldConsensus(), history
-    latest = history[-1].status
+        return _new(FieldConsensus, value=None, sources=[], dissent=[]), history
+    latest = history[-1]["status"]
     agree = sorted(f.id for f in reports if f.status == latest)
     others: dict[str, list[str]] = defaultdict(list)
     for f in reports:
         if f.status != latest:
             others[f.status or ""].append(f.id)
-    dissent = [Value(value=s, sources=sorted(ids)) for s, ids in sorted(others.items())]
-    return FieldConsensus(value=latest, sources=agree, dissent=dissent), history
+    dissent = [_new(Value, value=s, sources=sorted(ids)) for s, ids in sorted(others.items())]
+    return _new(FieldConsensus, value=latest, sources=agree, dissent=dissent), history
 
 
 def _medoid(group: list[_Fact], raw: list[str | None]) -> str | None:
@@ -728,30 +795,44 @@ def _independent(group: list[_Fact]) -> int:
     return len({find(o) for o in outlets})
 
 
-def _actor(table: Any, key: str | None) -> Actor | None:
+def _actor(table: Any, key: str | None) -> dict[str, Any] | None:
     if not key:
         return None
-    return Actor(key=key, name=table.name(key), country=table.country(key))
+    return _new(Actor, key=key, name=table.name(key), country=table.country(key))
 
 
-def _state(code: str | None) -> Actor | None:
+def _state(code: str | None) -> dict[str, Any] | None:
     from ._actorkeys import country_name
 
     if not code:
         return None
-    return Actor(key=code, name=country_name(code) or code, country=code)
+    return _new(Actor, key=code, name=country_name(code) or code, country=code)
 
 
-def _source(f: _Fact) -> Source:
+def _source(f: _Fact) -> dict[str, Any]:
     evidence = []
     for span in f.data.get("evidence") or ():
-        try:
-            evidence.append(Span.model_validate(span))
-        except ValueError:
-            continue
-    return Source(article=f.article, url=f.url if isinstance(f.url, str) else None,
-                  published=f.published, title=f.title if isinstance(f.title, str) else None,
-                  fact_id=f.id, fact=f.data, evidence=evidence)  # fmt: skip
+        if isinstance(span, Span):
+            evidence.append(span)
+        elif (
+            isinstance(span, Mapping)
+            and isinstance(span.get("text"), str)
+            and isinstance(span.get("start"), int)
+            and isinstance(span.get("end"), int)
+            and span["start"] >= 0
+            and span["end"] >= 0
+        ):
+            evidence.append(_new(Span, text=span["text"], start=span["start"], end=span["end"]))
+    return _new(
+        Source,
+        article=f.article,
+        url=f.url if isinstance(f.url, str) else None,
+        published=f.published,
+        title=f.title if isinstance(f.title, str) else None,
+        fact_id=f.id,
+        fact=f.data,
+        evidence=evidence,
+    )
 
 
 def _event(group: list[_Fact], pairs: list[_Pair], facts: list[_Fact], table: Any) -> Event:
@@ -759,13 +840,13 @@ def _event(group: list[_Fact], pairs: list[_Pair], facts: list[_Fact], table: An
     group = sorted(group, key=lambda f: (_pub_key(f), f.id))
     ids = sorted(f.id for f in group)
     digest = hashlib.sha1("\n".join(ids).encode("utf-8")).hexdigest()[:16]
-    fields: dict[str, FieldConsensus] = {}
-    ev = Event(id=f"ev_{digest}", kind=kind)
+    fields: dict[str, dict[str, Any]] = {}
+    e: dict[str, Any] = {"id": f"ev_{digest}", "kind": kind}
     d = [f.data for f in group]
     if kind == "visit":
-        ev.actor = _actor(table, Counter(f.actor for f in group).most_common(1)[0][0])
+        e["actor"] = _actor(table, Counter(f.actor for f in group).most_common(1)[0][0])
         fields["destination.country"] = _consensus([(f.id, f.dest, f.dest) for f in group])
-        ev.target = _state(fields["destination.country"].value)
+        e["target"] = _state(fields["destination.country"]["value"])
         fields["destination.city"] = _consensus(
             [
                 (f.id, f.city, (x.get("destination") or {}).get("city"))
@@ -787,55 +868,57 @@ def _event(group: list[_Fact], pairs: list[_Pair], facts: list[_Fact], table: An
                 for f, x in zip(group, d, strict=True)
             ]
         )
-        ev.date, ev.end_date = fields["start_date"].value, fields["end_date"].value
-        ev.text = _medoid(group, [x.get("purpose") for x in d])
+        e["date"], e["end_date"] = fields["start_date"]["value"], fields["end_date"]["value"]
+        e["text"] = _medoid(group, [x.get("purpose") for x in d])
     elif kind == "agreement":
         votes: Counter[str] = Counter()
         for f in group:
             votes.update(f.parties)
         parties = [k for k, _ in sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))]
-        ev.parties = [a for a in (_actor(table, k) for k in parties) if a]
-        ev.actor = ev.parties[0] if ev.parties else None
-        ev.target = ev.parties[1] if len(ev.parties) > 1 else None
+        e["parties"] = [a for a in (_actor(table, k) for k in parties) if a]
+        e["actor"] = e["parties"][0] if e["parties"] else None
+        e["target"] = e["parties"][1] if len(e["parties"]) > 1 else None
         fields["date"] = _consensus(
             [(f.id, x.get("date"), x.get("date")) for f, x in zip(group, d, strict=True)],
             dates=True,
         )
-        ev.date = fields["date"].value
-        ev.text = _medoid(group, [x.get("subject") for x in d])
+        e["date"] = fields["date"]["value"]
+        e["text"] = _medoid(group, [x.get("subject") for x in d])
     else:
-        ev.actor = _actor(table, Counter(f.actor for f in group).most_common(1)[0][0])
+        e["actor"] = _actor(table, Counter(f.actor for f in group).most_common(1)[0][0])
         if kind == "statement":
             fields["date"] = _consensus(
                 [(f.id, x.get("date"), x.get("date")) for f, x in zip(group, d, strict=True)],
                 dates=True,
             )
-            ev.date = fields["date"].value
-            ev.text = _medoid(group, [x.get("content") for x in d])
+            e["date"] = fields["date"]["value"]
+            e["text"] = _medoid(group, [x.get("content") for x in d])
         else:
             texts = sorted((x.get("text") or "" for x in d), key=lambda t: (-len(t), t))
-            ev.text = texts[0] or None
+            e["text"] = texts[0] or None
     if kind in ("visit", "agreement"):
-        fields["status"], ev.status_history = _status(group)
-        ev.status = fields["status"].value
-    ev.fields = fields
-    ev.sources = [_source(f) for f in group]
-    ev.reported = min((f.published for f in group if f.published), default=None)
-    ev.n_sources = len({f.article for f in group})
-    ev.n_independent = _independent(group)
-    checked = [c for name, c in fields.items() if c.sources and name not in ("status", "inviter")]
+        fields["status"], e["status_history"] = _status(group)
+        e["status"] = fields["status"]["value"]
+    e["fields"] = fields
+    e["sources"] = [_source(f) for f in group]
+    e["reported"] = min((f.published for f in group if f.published), default=None)
+    e["n_sources"] = len({f.article for f in group})
+    e["n_independent"] = _independent(group)
+    checked = [
+        c for name, c in fields.items() if c.get("sources") and name not in ("status", "inviter")
+    ]
     agreement = (
-        sum(len(c.sources) / (len(c.sources) + sum(len(v.sources) for v in c.dissent))
+        sum(len(c["sources"]) / (len(c["sources"]) + sum(len(v["sources"]) for v in c["dissent"]))
             for c in checked) / len(checked)
         if checked else 1.0
     )  # fmt: skip
-    ev.confidence = round((1 - 0.5**ev.n_independent) * agreement, 3)
-    ev.links = [
-        Link(a=facts[p.a].id, b=facts[p.b].id, rule=p.rule, score=round(p.score, 3),
+    e["confidence"] = round((1 - 0.5 ** e["n_independent"]) * agreement, 3)
+    e["links"] = [
+        _new(Link, a=facts[p.a].id, b=facts[p.b].id, rule=p.rule, score=round(p.score, 3),
              detail=p.detail)
         for p in pairs
     ]  # fmt: skip
-    return ev
+    return Event.model_validate(e)
 
 
 def _order(ev: Event) -> tuple[str, str, str]:
