@@ -1,6 +1,7 @@
 """factx: structured, verifiable facts from news articles."""
 
 from ._api import Extractor, aextract, aextract_many, extract, extract_many
+from .events import events
 from .exceptions import (
     BackendError,
     BudgetExceededError,
@@ -47,6 +48,7 @@ __all__ = [
     "__version__",
     "aextract",
     "aextract_many",
+    "events",
     "extract",
     "extract_many",
 ]

@@ -7,6 +7,7 @@
     factx eval PREDICTIONS --gold GOLD ...
     factx view PREDICTIONS [--articles DIR] -o REPORT.html
     factx export PREDICTIONS -o FACTS.csv|FACTS.parquet|FACTS.jsonl [--errors FILE]
+    factx events PREDICTIONS... [-o EVENTS] [--format events|cameo|plover]  (see factx._eventcli)
     factx --version
 
 Resuming ``extract``: when ``-o OUT`` already exists (JSONL or JSON format), ids that already
@@ -219,6 +220,7 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     sub.add_parser("eval", help="score predictions against a gold file", add_help=False)
+    sub.add_parser("events", help="group the facts of many articles into events", add_help=False)
 
     vw = sub.add_parser(
         "view",
@@ -282,6 +284,10 @@ def main(
         from . import eval as factx_eval
 
         return factx_eval.main(args_list[1:])
+    if args_list and args_list[0] == "events":
+        from . import _eventcli
+
+        return _eventcli.main(args_list[1:], stdout=out, stderr=err)
     parser = _parser()
     try:
         args = parser.parse_args(args_list)
@@ -289,7 +295,10 @@ def main(
         return e.code if isinstance(e.code, int) else 2
     if args.command is None:
         parser.print_usage(err)
-        print("factx: error: a command is required (extract, schema, eval, view, export)", file=err)
+        print(
+            "factx: error: a command is required (extract, schema, eval, view, export, events)",
+            file=err,
+        )
         return 2
     if args.command == "schema":
         return _schema(args.kind, out, err)
