@@ -763,6 +763,11 @@ def _gap(gap: str) -> str | None:
 _SIMPLE_NAME = re.compile(r"[A-Za-z]+(?: [A-Za-z]+)*")
 
 
+def _key_of(name: str) -> str | None:
+    k = _name_key(name)
+    return k[0] if k else None
+
+
 def _name_key(name: str) -> tuple[str, bool] | None:
     """(lookup key, ends with a period) for a name, or None if it cannot be matched in text."""
     if _SIMPLE_NAME.fullmatch(name):  # most names: ASCII letters and single spaces
@@ -1112,19 +1117,18 @@ def _city_names(
             if found:
                 best = max(found, key=lambda c: c.population)
                 put(name, english[id(best)], best.country, (1, -best.population))
-    eng_by_name = {}
+    eng_by_name: dict[str, tuple[str, str, int]] = {}
     for c in cities:
         eng = english[id(c)]
         eng_by_name.setdefault(eng, (eng, c.country, c.population))
         if eng_by_name[eng][2] < c.population:
             eng_by_name[eng] = (eng, c.country, c.population)
-        main = _name_key(c.name)
-        single = main is not None and " " not in main[0]
-        weak = single and (
-            main[0] in _AMBIGUOUS_MAJOR_CITIES
-            if c.major
-            else main is not None and (main[0] in words or main[0] in given)
-        )
+        main = _key_of(c.name)
+        weak = main is not None and " " not in main
+        if weak and c.major:
+            weak = main in _AMBIGUOUS_MAJOR_CITIES
+        elif weak:
+            weak = main in words or main in given
         rank = (2 if c.capital else 3, -c.population)
         put(c.name, eng, c.country, rank, weak)
         if eng != c.name:
@@ -1148,21 +1152,21 @@ def _place_tables(langs: tuple[str, ...] = _DEFAULT_LANGS) -> _PlaceTables:
     countries: dict[str, str] = {}
     in_text: set[str] = set()
     for name, code, matchable in _country_names(langs):
-        k = _name_key(name)
-        if k is None:
+        nk = _key_of(name)
+        if nk is None:
             countries.setdefault(_fold(name), code)
             continue
-        keys = [k[0], k[0][4:]] if k[0].startswith("the ") else [k[0]]
+        keys = [nk, nk[4:]] if nk.startswith("the ") else [nk]
         for key in keys:  # "The Gambia", "the Democratic Republic of the Congo"
             countries.setdefault(key, code)
             if matchable:
                 in_text.add(key)
     for table in (_LANDMARKS, _REGIONS):
         for name, code in table.items():
-            k = _name_key(name)
-            if k:
-                countries[k[0]] = code
-                in_text.add(k[0])
+            nk = _key_of(name)
+            if nk:
+                countries[nk] = code
+                in_text.add(nk)
     scripts = frozenset({"LATIN"}) | _scripts_of(
         n for lang in langs if lang != "en" for _, n in _cldr_territories(lang)
     )
@@ -1171,9 +1175,9 @@ def _place_tables(langs: tuple[str, ...] = _DEFAULT_LANGS) -> _PlaceTables:
     confident = frozenset(k for k, row in city_rows.items() if not row[3] and len(k) > 2)
     match: dict[str, tuple[str, str | None, int] | None] = {}
     for name in _not_country_names(langs):
-        k = _name_key(name)
-        if k:
-            match[k[0]] = None
+        nk = _key_of(name)
+        if nk:
+            match[nk] = None
     for k, (eng, code, _rank, weak) in city_rows.items():
         if k in countries and not (code in _CITY_STATES and countries[k] == code):
             continue  # "Kuwait", "Mexico": the country; "Singapore": the city-state
@@ -1183,10 +1187,10 @@ def _place_tables(langs: tuple[str, ...] = _DEFAULT_LANGS) -> _PlaceTables:
         if hit is None or hit[1] is None:
             match[k] = (countries[k], None, _PLAIN)
     for name in _AMBIGUOUS_IN_TEXT:
-        k = _name_key(name)
-        if k and match.get(k[0]) is not None:
-            code, city, _kind = match[k[0]]  # type: ignore[misc]
-            match[k[0]] = (code, city, _HIDDEN)
+        nk = _key_of(name)
+        hidden = match.get(nk) if nk else None
+        if nk and hidden is not None:
+            match[nk] = (hidden[0], hidden[1], _HIDDEN)
     prefixes: set[str] = set()
     for k in match:
         for i, ch in enumerate(k):
