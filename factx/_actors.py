@@ -144,11 +144,11 @@ def build_actors(article: Article, entities: list[tuple[str, str]]) -> list[Acto
     # A person's distinctive words (surname, given name) are forms of them; words shared by
     # two people (e.g. a family name) are not.
     counts: dict[str, int] = {}
-    for p in people:
-        for w in set(p.name.split()):
+    for person in people:
+        for w in set(person.name.split()):
             counts[w] = counts.get(w, 0) + 1
-    for p in people:
-        for w in p.name.split():
+    for person in people:
+        for w in person.name.split():
             if (
                 counts[w] == 1
                 and len(w) >= 2
@@ -156,7 +156,7 @@ def build_actors(article: Article, entities: list[tuple[str, str]]) -> list[Acto
                 and w.casefold() not in titles.honorifics
                 and not find_places(w)
             ):
-                p.forms.add(w)
+                person.forms.add(w)
     return actors
 
 
@@ -179,8 +179,8 @@ def mentions(text: str, offset: int, actors: list[Actor]) -> list[Mention]:
     rank = {"person": 0, "organisation": 1, "country": 2}
     found.sort(key=lambda m: (m.start, -(m.end - m.start), rank.get(m.actor.kind, 3)))
     out: list[Mention] = []
-    for m in found:
-        if out and m.start < out[-1].end:
+    for mention in found:
+        if out and mention.start < out[-1].end:
             continue
-        out.append(m)
+        out.append(mention)
     return out

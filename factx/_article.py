@@ -206,7 +206,7 @@ def _is_sentence(line: str) -> bool:
     first = stripped[0]
     if not (first.isupper() or first in _quotes.MARKS):
         return False
-    long_words = [w for w in _WORD.findall(stripped) if len(w) > 3]
+    long_words: list[str] = [w for w in _WORD.findall(stripped) if len(w) > 3]
     capitalised = sum(w[0].isupper() for w in long_words)
     return capitalised <= 0.6 * len(long_words)  # not a Title Case Headline
 

@@ -102,7 +102,7 @@ def _file_format(args: argparse.Namespace) -> str:
     if args.output_format:
         return str(args.output_format)
     if args.output:
-        ext = os.path.splitext(args.output)[1].lower()
+        ext: str = os.path.splitext(args.output)[1].lower()
         if ext in (".csv", ".parquet"):
             return ext[1:]
     return "jsonl"

@@ -112,7 +112,7 @@ def records_from_gold(
     """
     if isinstance(gold, (str, os.PathLike)):
         rows = _read_jsonl(gold)
-        folder = Path(articles) if articles else Path(gold).parent
+        folder: Path | None = Path(articles) if articles else Path(gold).parent
     else:
         rows = [dict(r) for r in gold]
         folder = Path(articles) if articles else None
@@ -336,9 +336,11 @@ def _align(predicted: Sequence[Event], gold: MergeGold) -> tuple[dict[str, tuple
     pred_by_doc = defaultdict(list)
     for ev in predicted:
         for src in ev.sources:
-            kind, _, idx = src.fact_id.rpartition("#")[2].partition("/")
-            span = (src.evidence[0].start, src.evidence[0].end) if src.evidence else (None, None)
-            pred_by_doc[(_base(src.article), kind)].append((src.fact_id, int(idx), span))
+            kind, _, number = src.fact_id.rpartition("#")[2].partition("/")
+            ev_span: tuple[int | None, int | None] = (
+                (src.evidence[0].start, src.evidence[0].end) if src.evidence else (None, None)
+            )
+            pred_by_doc[(_base(src.article), kind)].append((src.fact_id, int(number), ev_span))
     out: dict[str, tuple[str, str]] = {}
     taken: set[tuple[str, str, int]] = set()
     for key, preds in sorted(pred_by_doc.items()):

@@ -27,7 +27,17 @@ from ._lang import Lexicon
 from ._normalize import PlaceMention, city_name, country_code, find_dates, find_places
 from ._session import Session
 from .exceptions import ExtractionError
-from .models import Agreement, Destination, Party, Person, Quote, Span, Statement, Visit
+from .models import (
+    Agreement,
+    AgreementStatus,
+    Destination,
+    Party,
+    Person,
+    Quote,
+    Span,
+    Statement,
+    Visit,
+)
 
 _UNKNOWN = "unknown"
 _NONE = "none"
@@ -326,8 +336,8 @@ def _referenced(
     if lex.document.search(window):  # the organisation last named as a source
         orgs = [a for a in actors if a.kind == "organisation"]
         for x in reversed([x for x in article.sentences if x.index < s.index]):
-            said = _strip_quotes(article, x)
-            if lex.speech.search(said) and (ms := mentions(said, x.start, orgs)):
+            unquoted = _strip_quotes(article, x)
+            if lex.speech.search(unquoted) and (ms := mentions(unquoted, x.start, orgs)):
                 return ms[-1].actor, False
         return None, True
     actor, _, unresolved = _visits.resolve_role(article, people, s, window, rel, lenient=True)
@@ -637,7 +647,7 @@ async def _staged_agreements(
             "AgreementAnswer",
             parties=(list[party_enum], Field(max_length=4)),  # type: ignore[valid-type]
             what=(str, Field(max_length=80)),
-            status=(Literal["proposed", "agreed", "signed", "in_force"], ...),
+            status=(AgreementStatus, ...),
         )
         ans = await _ask_or_skip(
             session, _prompts.AGREEMENT.format(n=s.index, sentence=s.text), model, max_tokens=70

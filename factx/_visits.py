@@ -19,6 +19,7 @@ from ._actors import Actor, mentions
 from ._article import Article, Sentence
 from ._lang import Lexicon
 from ._normalize import PlaceMention, country_code, find_dates, find_places
+from .models import VisitStatus
 
 
 @dataclass
@@ -28,7 +29,7 @@ class Candidate:
     sentence: Sentence
     visitor: Actor | None
     place: PlaceMention  # offsets are article offsets
-    status: str
+    status: VisitStatus
     dates: list[str]
     inviter: Actor | None
     cue: str
@@ -315,7 +316,7 @@ def mentioned_before(article: Article, actors: list[Actor], point: int) -> list[
     return order
 
 
-def _status(window: str, dates: list[str], article: Article) -> str:
+def _status(window: str, dates: list[str], article: Article) -> VisitStatus:
     if dates and article.published is not None:
         pub = article.published.isoformat()
         iso = dates[0]

@@ -382,19 +382,15 @@ def _facts(recs: Sequence[tuple[str, Mapping[str, Any]]], table: Any, opt: Optio
     for article, rec in recs:
         published = rec.get("published") if isinstance(rec.get("published"), str) else None
         pub = _pub_date(published)
-        base = {
-            "article": article,
-            "url": rec.get("url"),
-            "title": rec.get("title"),
-            "published": published,
-            "pub": pub,
-        }
+        url = rec.get("url")
+        title = rec.get("title")
         for group, kind in KINDS.items():
             for i, data in enumerate(rec.get(group) or ()):
                 if not isinstance(data, Mapping):
                     continue
                 f = _Fact(id=f"{article}#{group}/{i}", kind=kind, group=group, index=i,
-                          data=dict(data), **base)  # fmt: skip
+                          article=article, url=url, title=title, published=published, pub=pub,
+                          data=dict(data))  # fmt: skip
                 _describe(f, table, opt)
                 facts.append(f)
     return facts
@@ -810,7 +806,7 @@ def _state(code: str | None) -> dict[str, Any] | None:
 
 
 def _source(f: _Fact) -> dict[str, Any]:
-    evidence = []
+    evidence: list[Span | dict[str, Any]] = []
     for span in f.data.get("evidence") or ():
         if isinstance(span, Span):
             evidence.append(span)
