@@ -1,6 +1,7 @@
 """factx: structured, verifiable facts from news articles."""
 
 from ._api import Extractor, aextract, aextract_many, extract, extract_many
+from ._version import __version__
 from .events import events
 from .exceptions import (
     BackendError,
@@ -23,8 +24,6 @@ from .models import (
     Usage,
     Visit,
 )
-
-__version__ = "0.1.0"
 
 __all__ = [
     "Agreement",

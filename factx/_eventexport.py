@@ -254,7 +254,7 @@ def plover_records(events: Iterable[Event]) -> list[dict[str, Any]]:
 
 
 def _version() -> str:
-    from . import __version__
+    from ._version import __version__
 
     return __version__
 

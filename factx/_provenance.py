@@ -43,6 +43,7 @@ _NOT_PIPELINE = frozenset(
         "_pricing.py",
         "_provenance.py",
         "_raycli.py",
+        "_version.py",
         "cli.py",
         "eval.py",
         "exceptions.py",
@@ -78,7 +79,7 @@ def pipeline_version() -> str:
 
 
 def _version() -> str:
-    from . import __version__
+    from ._version import __version__
 
     return __version__
 

@@ -79,7 +79,7 @@ _SCHEMA_KINDS = {
 
 
 def _version() -> str:
-    from . import __version__
+    from ._version import __version__
 
     return __version__
 
