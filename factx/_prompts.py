@@ -49,13 +49,6 @@ VISITOR = (
     "Choose none if nobody travels."
 )
 
-VISIT_CHECK = (
-    "Sentence [{n}]: {sentence}\n"
-    "Does this sentence report that {visitor} travels to {place} (a trip that happened, is "
-    "happening or is planned)? travels is false when {visitor} is at home receiving "
-    "visitors, or the trip is only wished for, denied or hypothetical."
-)
-
 VISIT = (
     "Sentence [{n}]: {sentence}\n"
     "Who is the person that travels in this sentence, and to which place (the destination, "

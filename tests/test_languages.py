@@ -1,8 +1,7 @@
 """Each language file, on an invented short article in its language, through the public API.
 
-The fake model names the article's people, confirms each trip that code read (the yes/no
-visit check: visitor, destination and status are code's), and gives the emptiest answer to
-every other question ('unknown', 'none', empty lists), so every fact asserted here is read by
+The fake model names the article's people and gives the emptiest answer to every other
+question ('unknown', 'none', empty lists), so every fact asserted here is read by
 the rules from the words of ``factx/lang/<code>.toml``. Each case fails without its file: the
 statement needs a speech cue, the visit a travel cue and a tense marker, and one quote a cue
 that names its speaker (a pronoun, a role, or a verb beside one of two people named).
@@ -198,8 +197,6 @@ def _extract(case: Case) -> factx.ArticleFacts:
     def responder(messages: list[Any], model: Any) -> Any:
         if model.__name__ == "_Entities":
             return {"people": list(case.people), "organisations": []}
-        if model.__name__ == "_VisitCheck":
-            return {"travels": True}
         schema = model.model_json_schema()
         return _emptiest(schema, schema.get("$defs", {}))
 

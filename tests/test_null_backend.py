@@ -105,6 +105,5 @@ def test_the_seeds_exercise_every_kind_of_staged_question() -> None:
         "QuoteSpeaker",
         "StatementSpeaker",
         "Visitor",
-        "_VisitCheck",
         "AgreementAnswer",
     }

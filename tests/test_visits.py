@@ -25,13 +25,12 @@ def _summary(cands: list[_visits.Candidate]) -> list[tuple[str | None, str, str,
 
 
 def _visits_of(text: str, people: list[str], published: str | None = None, answers=()):
-    """Staged visits with the model confirming every trip code read, and ``answers`` for
-    the visitor questions."""
+    """Staged visits with ``answers`` for the visitor questions."""
     article = Article.parse(text, published=published)
     scripted = list(answers)
 
     def respond(messages, model):
-        return {"travels": True} if model.__name__ == "_VisitCheck" else scripted.pop(0)
+        return scripted.pop(0)
 
     backend = FakeBackend(responder=respond)
     session = Session(backend, article, Settings())
@@ -126,8 +125,7 @@ def test_sentences_about_one_trip_merge_and_an_old_trip_stays_apart() -> None:
         "Imran Khan terakhir mengunjungi Rusia pada 2012 sebagai anggota delegasi parlemen."
     )
     visits, backend = _visits_of(text, ["Imran Khan"], published="2022-02-10")
-    # the role 'perdana menteri' was resolved by code: the model only confirms the two trips
-    assert [c[1].__name__ for c in backend.calls] == ["_VisitCheck", "_VisitCheck"]
+    assert backend.calls == []  # the role 'perdana menteri' was resolved by code
     assert [(v.start_date, v.status, len(v.evidence)) for v in visits] == [
         ("2022-02-23", "planned", 2),
         ("2012", "completed", 1),
@@ -176,17 +174,3 @@ def test_titled_people_are_actors_even_when_the_model_omits_them() -> None:
     assert titled_people(Article.parse(english)) == ["Tayyip Erdogan", "Li Qiang"]
     got = _cands(text, [], published="2022-02-22")  # the model listed nobody
     assert ("Asif Ali Zardari", "RUS", "completed", ["2011"]) in _summary(got)
-
-
-def test_the_model_decides_whether_a_trip_code_read_is_reported() -> None:
-    text = "Presiden Rusia Vladimir Putin akan mengunjungi Beijing bulan depan untuk berunding."
-    article = Article.parse(text, published="2024-05-06")
-    actors = build_actors(article, [("Vladimir Putin", "person")])
-    people = _visits.People.read(article, actors)
-    for travels, expected in ((True, [("Vladimir Putin", "CHN", "planned")]), (False, [])):
-        backend = FakeBackend(responder=lambda m, model, t=travels: {"travels": t})
-        session = Session(backend, article, Settings())
-        visits = asyncio.run(_pipeline._staged_visits(session, people))
-        assert [(v.visitor.name, v.destination.country, v.status) for v in visits] == expected
-        question = backend.calls[0][0][-1]["content"]
-        assert "Vladimir Putin" in question and "Beijing" in question
