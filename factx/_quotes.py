@@ -54,9 +54,21 @@ class QuoteSpan:
         return self.start + 1, self.end - 1 if self.closed else self.end
 
 
+_ENDS_QUOTE = (",", ".", "!", "?", "…")
+
+
+def _after_punctuation(text: str, i: int, a: int) -> bool:
+    """The mark at ``i`` is a right double quotation mark after a comma or sentence end
+    (spaces between allowed): in print styles that open with ” too, one set there closes
+    ('..., ”katanya', '...,”ujar'). Other marks open after a comma ('said, "the ...')."""
+    return text[i] == "”" and text[a:i].rstrip(" ").endswith(_ENDS_QUOTE)
+
+
 def _can_open(text: str, i: int, a: int, b: int) -> bool:
     if text[i] in _BRACKETS:
         return True
+    if _after_punctuation(text, i, a) and i + 1 < b and text[i + 1].islower():
+        return False  # '..., ”katanya': a closing mark set against the next word
     k = i + 1
     if text[i] in _SPACED and k < b and text[k] in _THIN:
         k += 1  # « C’est ... »: French sets guillemets off with a (thin) space
@@ -66,8 +78,8 @@ def _can_open(text: str, i: int, a: int, b: int) -> bool:
 
 
 def _can_close(text: str, j: int, a: int, b: int) -> bool:
-    if text[j] in _BRACKETS:
-        return True
+    if text[j] in _BRACKETS or _after_punctuation(text, j, a):
+        return True  # a quotation ends with its comma or full stop: '...,”ujar X', '..., ”kata X'
     k = j - 1
     if text[j] in _SPACED and k > a and text[k] in _THIN:
         k -= 1

@@ -34,6 +34,16 @@ def _quoted(body: str) -> list[str]:
             "”Tidak ada yang dikecualikan,” ujarnya.",
             ["Kami akan terus memantau situasi di lapangan,", "Tidak ada yang dikecualikan,"],
         ),
+        # Kompas style with the closing mark set against the next word
+        (
+            "”Tiket bisa dipakai lagi dalam setahun ke depan, ”katanya. ”Kami rugi,”ujar Rina.",
+            ["Tiket bisa dipakai lagi dalam setahun ke depan,", "Kami rugi,"],
+        ),
+        # English: a mark after a comma opens ('said, "the ...')
+        (
+            'The minister said, "the talks went well," and left the hall in a hurry.',
+            ["the talks went well,"],
+        ),
         # German „…“ and Polish „…”
         (
             "„Das ist ein guter Tag für Europa“, sagte die Ministerin am Abend in Berlin.",
