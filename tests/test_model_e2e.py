@@ -84,7 +84,8 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> object:
     # The server logs a lot: to a file, since an unread pipe would fill and stall it.
     log = (tmp_path_factory.mktemp("llama-server") / "server.log").open("w+b")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(assemble()),
+        [sys.executable, str(Path(__file__).with_name("_llama_server.py")),
+         "--model", str(assemble()),
          "--model_alias", "qwen", "--host", "127.0.0.1", "--port", str(port),
          "--n_ctx", "8192", "--n_threads", str(os.cpu_count() or 2)],
         stdout=log,
