@@ -159,18 +159,9 @@ def run_set(
         records.append(rec)
         n = {k: len(rec.get(k, [])) for k in KINDS}
         print(f"{ds.name}/{d.name}: {seconds[-1]:.2f}s {n} {rec.get('error', '')}", file=sys.stderr)
-    speed = {
-        "articles": len(docs),
-        "failures": sum("error" in r for r in records),
-        "median_s": round(statistics.median(seconds), 3) if seconds else None,
-        "max_s": round(max(seconds), 3) if seconds else None,
-        "total_s": round(sum(seconds), 3),
-        "tokens_per_article": round(statistics.mean(tokens), 1) if tokens else 0.0,
-        "calls_per_article": round(statistics.mean(calls), 2) if calls else 0.0,
-        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        "load_start": _load(load_start),
-        "load_end": _load(os.getloadavg()),
-    }
+    speed = _speed(records, seconds, tokens, calls)
+    speed["peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    speed["load_start"], speed["load_end"] = _load(load_start), _load(os.getloadavg())
     return records, speed
 
 
@@ -189,30 +180,29 @@ def load_predictions(path: Path, docs: list[Doc]) -> tuple[list[dict[str, Any]],
         if "error" not in r
     ]
     usage = [r.get("usage") or {} for r in records if "error" not in r]
-    speed = {
-        "articles": len(docs),
+    tokens = [u.get("prompt_tokens", 0) + u.get("completion_tokens", 0) for u in usage]
+    speed = _speed(records, seconds, tokens, [u.get("calls", 0) for u in usage])
+    for r in records:
+        r.setdefault("source", r.get("doc"))
+    return records, speed
+
+
+def _speed(
+    records: list[dict[str, Any]], seconds: list[float], tokens: list[int], calls: list[int]
+) -> dict[str, Any]:
+    """Speed figures of a run (peak RSS and load averages: only for a run made here)."""
+    return {
+        "articles": len(records),
         "failures": sum("error" in r for r in records),
         "median_s": round(statistics.median(seconds), 3) if seconds else None,
         "max_s": round(max(seconds), 3) if seconds else None,
         "total_s": round(sum(seconds), 3),
-        "tokens_per_article": round(
-            statistics.mean(
-                u.get("prompt_tokens", 0) + u.get("completion_tokens", 0) for u in usage
-            ),
-            1,
-        )
-        if usage
-        else 0.0,
-        "calls_per_article": round(statistics.mean(u.get("calls", 0) for u in usage), 2)
-        if usage
-        else 0.0,
+        "tokens_per_article": round(statistics.mean(tokens), 1) if tokens else 0.0,
+        "calls_per_article": round(statistics.mean(calls), 2) if calls else 0.0,
         "peak_rss_mib": 0.0,
         "load_start": [],
         "load_end": [],
     }
-    for r in records:
-        r.setdefault("source", r.get("doc"))
-    return records, speed
 
 
 def _load(values: tuple[float, float, float]) -> list[float]:
