@@ -94,3 +94,20 @@ def test_schema_check_reports_stale_files(tmp_path: Path) -> None:
     assert again.returncode == 1
     assert "Quote.json" in again.stderr
     assert "Visit.json" not in again.stderr
+
+
+def test_the_package_ships_its_type_marker_language_data_and_license() -> None:
+    """py.typed and the language files are package data; the LICENSE matches `license`."""
+    from importlib import resources
+    from pathlib import Path
+
+    from factx._lang import tomllib  # tomllib, or tomli on Python 3.10
+
+    root = Path(__file__).resolve().parent.parent
+    meta = tomllib.loads((root / "pyproject.toml").read_text("utf-8"))
+    data = meta["tool"]["setuptools"]["package-data"]["factx"]
+    assert "py.typed" in data and "lang/*.toml" in data
+    assert resources.files("factx").joinpath("py.typed").is_file()
+    assert meta["project"]["license"] == "MIT"
+    assert meta["project"]["license-files"] == ["LICENSE"]
+    assert (root / "LICENSE").read_text("utf-8").startswith("MIT License")
